@@ -1,0 +1,3 @@
+module github.com/vggo/vggo
+
+go 1.26.8
