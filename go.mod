@@ -1,3 +1,5 @@
 module github.com/vggo/vggo
 
 go 1.26.8
+
+require github.com/stretchr/testify v1.12.1 // indirect
