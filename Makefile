@@ -1,0 +1,49 @@
+# vggo: VGG training in Go on NVIDIA GPUs or the CPU.
+#
+#   make run    install what is missing, then train the book's VGG on Fashion-MNIST
+#   make test   install what is missing, then vet and run every test
+#   make deps   only the installs (idempotent: skips what is present)
+
+GO       ?= go
+APT_PKGS ?= dataset-fashion-mnist gcc
+SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# The CPU training run of `make run`: a size and subset that finish on two
+# cores in a few minutes on the CPU backend.
+RUN_FLAGS ?= -resize 32 -epochs 5 -train-limit 3000 -test-limit 1000 -ratio 8
+
+# Fragments in mk/ add their own targets and append to these lists.
+TEST_DEPS := deps
+GO_TEST_ENV :=
+-include mk/*.mk
+
+.PHONY: all deps run test vet fmt shapes
+
+all: test
+
+deps:
+	@missing=""; for p in $(APT_PKGS); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@$(GO) mod download
+
+run: deps
+	$(GO) run ./examples/fashion $(RUN_FLAGS)
+
+shapes:
+	$(GO) run ./examples/fashion -shapes
+
+vet:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
+	$(GO) vet ./...
+
+test: $(TEST_DEPS) vet
+	$(GO_TEST_ENV) $(GO) test -count=1 ./...
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
