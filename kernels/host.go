@@ -17,11 +17,22 @@ func NewHostTensor(shape ...int) (*HostTensor, error) {
 	return &HostTensor{shape: append([]int(nil), shape...), data: make([]float32, Numel(shape))}, nil
 }
 
-// Shape implements Tensor.
-func (t *HostTensor) Shape() []int { return t.shape }
+// Shape implements Tensor. A nil *HostTensor has no shape, so the shape
+// checks report it instead of panicking.
+func (t *HostTensor) Shape() []int {
+	if t == nil {
+		return nil
+	}
+	return t.shape
+}
 
 // Len implements Tensor.
-func (t *HostTensor) Len() int { return len(t.data) }
+func (t *HostTensor) Len() int {
+	if t == nil {
+		return 0
+	}
+	return len(t.data)
+}
 
 // Data is the tensor's backing slice; writes change the tensor.
 func (t *HostTensor) Data() []float32 { return t.data }
@@ -32,6 +43,9 @@ func HostView(op, name string, t Tensor) ([]float32, error) {
 	h, ok := t.(*HostTensor)
 	if !ok {
 		return nil, shapeErr(op, "%s is a %T, not a host tensor: pass tensors made by this backend's Alloc", name, t)
+	}
+	if h == nil {
+		return nil, shapeErr(op, "%s is a nil *HostTensor", name)
 	}
 	if h.data == nil {
 		return nil, shapeErr(op, "%s was freed", name)
@@ -59,6 +73,9 @@ func HostFree(t Tensor) error {
 	h, ok := t.(*HostTensor)
 	if !ok {
 		return shapeErr("Free", "%T is not a host tensor", t)
+	}
+	if h == nil {
+		return shapeErr("Free", "t is a nil *HostTensor")
 	}
 	h.data = nil
 	return nil
