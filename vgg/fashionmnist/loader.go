@@ -137,18 +137,7 @@ func NewLoader(set *Set, cfg LoaderConfig) (*Loader, error) {
 
 // Reset starts epoch epoch: it reshuffles (with Shuffle) and rewinds.
 func (l *Loader) Reset(epoch int) {
-	for i := range l.perm {
-		l.perm[i] = i
-	}
-	if l.cfg.Shuffle {
-		// The same Fisher-Yates steps as rand.Rand.Shuffle, without the
-		// closure.
-		l.pcg.Seed(l.cfg.Seed, uint64(epoch))
-		for i := len(l.perm) - 1; i > 0; i-- {
-			j := int(l.rng.Uint64N(uint64(i + 1)))
-			l.perm[i], l.perm[j] = l.perm[j], l.perm[i]
-		}
-	}
+	order(l.perm, l.cfg.Shuffle, &l.pcg, l.rng, l.cfg.Seed, epoch)
 	l.pos = 0
 }
 

@@ -220,3 +220,25 @@ func BenchmarkLoaderEpoch224(b *testing.B) {
 		})
 	}
 }
+
+// A Dataset serves the same batches as a Loader with the same seed.
+func TestDatasetMatchesLoader(t *testing.T) {
+	set := newFixture(7, 37, 28, 28).set()
+	for _, shuffle := range []bool{false, true} {
+		l, err := NewLoader(set, LoaderConfig{BatchSize: 16, Size: 32, Shuffle: shuffle, Seed: 5})
+		require.NoError(t, err)
+		d, err := NewDataset(set, 32, shuffle, 5)
+		require.NoError(t, err)
+		x := make([]float32, 16*32*32)
+		labels := make([]float32, 16)
+		for _, epoch := range []int{2, 0, 2} {
+			for i, b := range epochBatches(t, l, epoch) {
+				n, err := d.Batch(epoch, i, 16, x, labels)
+				require.NoError(t, err)
+				require.Equal(t, b.N, n)
+				require.Equal(t, b.Images, x[:n*32*32], "shuffle %v epoch %d batch %d", shuffle, epoch, i)
+				require.Equal(t, b.Labels, labels[:n])
+			}
+		}
+	}
+}

@@ -1,0 +1,123 @@
+// Package vgg builds and trains VGG networks (Simonyan & Zisserman, 2014) as
+// the d2l book's section 5.7 does: VggBlock stacks 3x3 convolutions and a 2x2
+// max pool, VGG chains blocks and a dense head, and Trainer runs SGD on a
+// device.Device (a GPU when usable, else the CPU).
+//
+//	net, err := vgg.VGG(vgg.SmallConvArch(vgg.VGG11, 4))
+//	dev := device.TryGPU()
+//	hist, err := vgg.Trainer{Device: dev, LR: 0.05, Epochs: 5, BatchSize: 128}.Fit(net, train, test)
+//
+// Layers take their input channel count from the first batch they see, as
+// Gluon does, so a block needs only its output channels.
+package vgg
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/vggo/vggo/kernels"
+)
+
+// Param is one trainable tensor of a layer and its gradient, both on the
+// layer's device. Name follows PyTorch's nn.Sequential naming once the
+// network is built (for example "features.0.weight").
+type Param struct {
+	Name  string
+	Shape []int
+	Value kernels.Tensor
+	Grad  kernels.Tensor
+}
+
+// Layer is one stage of a network. A layer is bound to one device's ops when
+// it is built; Forward and Backward then reuse buffers allocated once per
+// batch size.
+type Layer interface {
+	// Name is the layer's display name ("block1", "dense0", ...).
+	Name() string
+	// OutShape returns the output shape for an input shape (N,C,H,W) or (N,F),
+	// or an error saying why the input does not fit.
+	OutShape(in []int) ([]int, error)
+	// Build allocates and initializes parameters for inputs of shape in.
+	// needDx is false for the first layer, whose input gradient nobody reads.
+	Build(b *Builder, in []int, needDx bool) error
+	// Forward runs the layer on x. train selects training behaviour (dropout).
+	// The returned tensor belongs to the layer and is valid until the next
+	// Forward with the same batch size.
+	Forward(x kernels.Tensor, train bool) (kernels.Tensor, error)
+	// Backward takes the gradient of the loss with respect to the last
+	// Forward's output, stores parameter gradients, and returns the gradient
+	// with respect to that Forward's input (nil when needDx was false). It may
+	// overwrite dy.
+	Backward(dy kernels.Tensor) (kernels.Tensor, error)
+	// Params lists the layer's parameters (empty before Build).
+	Params() []*Param
+}
+
+// Builder carries what layers need while a network is built: the device's
+// ops, the initializer's random stream and a seed for dropout masks.
+type Builder struct {
+	Ops  kernels.Ops
+	Init Initializer
+	Seed uint64
+	next uint64
+	r    *rand.Rand
+}
+
+// NextSeed returns a fresh seed for a layer that draws random numbers.
+func (b *Builder) NextSeed() uint64 {
+	b.next++
+	return b.Seed ^ (b.next * 0xD1B54A32D192ED03)
+}
+
+// param allocates a parameter, fills it with vals and allocates its gradient.
+func (b *Builder) param(name string, vals []float32, shape ...int) (*Param, error) {
+	v, err := b.Ops.Alloc(shape...)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.Ops.CopyIn(v, vals); err != nil {
+		return nil, err
+	}
+	g, err := b.Ops.Alloc(shape...)
+	if err != nil {
+		return nil, err
+	}
+	return &Param{Name: name, Shape: append([]int(nil), shape...), Value: v, Grad: g}, nil
+}
+
+// buffers caches one tensor per batch size so that steady-state steps
+// allocate nothing; the last partial batch of an epoch gets its own entry.
+type buffers struct {
+	ops  kernels.Ops
+	byN  map[int]kernels.Tensor
+	name string
+}
+
+func (c *buffers) get(shape ...int) (kernels.Tensor, error) {
+	if t, ok := c.byN[shape[0]]; ok {
+		return t, nil
+	}
+	if c.ops == nil {
+		return nil, fmt.Errorf("vgg: layer %s used before Build", c.name)
+	}
+	t, err := c.ops.Alloc(shape...)
+	if err != nil {
+		return nil, fmt.Errorf("vgg: layer %s: %w", c.name, err)
+	}
+	if c.byN == nil {
+		c.byN = map[int]kernels.Tensor{}
+	}
+	c.byN[shape[0]] = t
+	return t, nil
+}
+
+func (c *buffers) free() {
+	for n, t := range c.byN {
+		_ = c.ops.Free(t)
+		delete(c.byN, n)
+	}
+}
+
+func errNotBuilt(name string) error {
+	return fmt.Errorf("vgg: layer %s: Forward before Build (call Network.Build or train it first)", name)
+}
