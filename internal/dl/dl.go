@@ -11,6 +11,7 @@ package dl
 import (
 	"errors"
 	"fmt"
+	"unsafe"
 )
 
 // Flags select dlopen's binding mode. Combine one of Now or Lazy with one of
@@ -59,7 +60,7 @@ type Library interface {
 	// Path is the name or path the library was opened by.
 	Path() string
 	// Lookup returns the address of symbol, or an *Error naming it.
-	Lookup(symbol string) (uintptr, error)
+	Lookup(symbol string) (unsafe.Pointer, error)
 	// Close drops this reference to the library.
 	Close() error
 }

@@ -60,11 +60,11 @@ func open(path string, flags Flags) (Library, error) {
 
 func (l *library) Path() string { return l.path }
 
-func (l *library) Lookup(symbol string) (uintptr, error) {
+func (l *library) Lookup(symbol string) (unsafe.Pointer, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.handle == nil {
-		return 0, &Error{Op: "dlsym", Name: symbol, Msg: l.path + " is closed"}
+		return nil, &Error{Op: "dlsym", Name: symbol, Msg: l.path + " is closed"}
 	}
 	csym := C.CString(symbol)
 	defer C.free(unsafe.Pointer(csym))
@@ -73,12 +73,12 @@ func (l *library) Lookup(symbol string) (uintptr, error) {
 	var cerr *C.char
 	p := C.vg_dlsym(l.handle, csym, &cerr)
 	if cerr != nil {
-		return 0, &Error{Op: "dlsym", Name: symbol, Msg: C.GoString(cerr)}
+		return nil, &Error{Op: "dlsym", Name: symbol, Msg: C.GoString(cerr)}
 	}
 	if p == nil {
-		return 0, &Error{Op: "dlsym", Name: symbol, Msg: "symbol resolves to NULL in " + l.path}
+		return nil, &Error{Op: "dlsym", Name: symbol, Msg: "symbol resolves to NULL in " + l.path}
 	}
-	return uintptr(p), nil
+	return p, nil
 }
 
 func (l *library) Close() error {
