@@ -1,0 +1,303 @@
+package cuda
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"unsafe"
+
+	"github.com/vggo/vggo/internal/dl"
+)
+
+// EnvPath names the environment variable that points the binding at NVIDIA's
+// libraries: a directory, or a colon-separated list, searched before the
+// system loader. Each entry may be a directory holding the .so files, a pip
+// "site-packages/nvidia" directory, or a "site-packages" directory.
+const EnvPath = "VGGO_CUDA_PATH"
+
+// Option configures how the libraries are found and opened.
+type Option func(*config)
+
+type config struct {
+	dirs   []string
+	opener dl.Opener
+	getenv func(string) string
+	majors []int
+}
+
+// WithLibraryPath searches dirs (laid out as for EnvPath) before everything
+// else, including EnvPath.
+func WithLibraryPath(dirs ...string) Option {
+	return func(c *config) { c.dirs = append(c.dirs, dirs...) }
+}
+
+// WithOpener replaces the system loader, for tests of the failure paths.
+func WithOpener(o dl.Opener) Option {
+	return func(c *config) { c.opener = o }
+}
+
+// WithGetenv replaces os.Getenv when reading EnvPath and VIRTUAL_ENV.
+func WithGetenv(getenv func(string) string) Option {
+	return func(c *config) { c.getenv = getenv }
+}
+
+// WithCUDAMajor sets which CUDA major versions of cuBLAS and NVRTC to look
+// for, in order of preference. The default is 13, then 12. Pick 12 only when
+// the driver is older than 13.0 (cuDriverGetVersion < 13000).
+func WithCUDAMajor(majors ...int) Option {
+	return func(c *config) { c.majors = majors }
+}
+
+func newConfig(opts []Option) *config {
+	c := &config{opener: dl.System{}, getenv: os.Getenv, majors: []int{13, 12}}
+	for _, o := range opts {
+		o(c)
+	}
+	return c
+}
+
+// LibraryError reports a library that could not be opened from any place
+// searched.
+type LibraryError struct {
+	// Name is the library, e.g. "libcudnn.so.9".
+	Name string
+	// Tried lists every place searched, in order, with why it failed.
+	Tried []string
+	// DlError is the loader's message for the most relevant failure: the
+	// first file that exists but would not load, else the system search.
+	DlError string
+}
+
+func (e *LibraryError) Error() string {
+	return fmt.Sprintf("cuda: cannot load %s: %s\n  tried:\n    %s\n  hint: %s",
+		e.Name, e.DlError, strings.Join(e.Tried, "\n    "), e.Hint())
+}
+
+// Hint says how to fix the failure.
+func (e *LibraryError) Hint() string {
+	if strings.HasPrefix(e.Name, "libcuda.so") {
+		return "install the NVIDIA driver (libcuda.so.1 comes with it, not with the CUDA toolkit), " +
+			"or run with -device cpu"
+	}
+	return "set " + EnvPath + " to the directory holding it (or a pip site-packages/nvidia directory); " +
+		"install the CUDA 12 or 13 runtime libraries and cuDNN 9 (e.g. pip install nvidia-cudnn-cu13 " +
+		"nvidia-cublas nvidia-cuda-nvrtc); or run with -device cpu"
+}
+
+// SymbolError reports a library that loaded but lacks a function the binding
+// needs, usually because it is older than the binding supports.
+type SymbolError struct {
+	// Library is the path the library was opened from.
+	Library string
+	// Symbol is the missing dlsym name.
+	Symbol string
+	// DlError is dlerror's message.
+	DlError string
+}
+
+func (e *SymbolError) Error() string {
+	return fmt.Sprintf("cuda: %s has no symbol %s (%s); hint: install a CUDA 12/13 library and cuDNN 9 "+
+		"release that provides it, point %s at it, or run with -device cpu", e.Library, e.Symbol, e.DlError, EnvPath)
+}
+
+// libSpec says how to find one NVIDIA library.
+type libSpec struct {
+	// sonames in order of preference.
+	sonames []string
+	// pipDirs are the wheel layouts, relative to a site-packages/nvidia dir.
+	pipDirs []string
+	// toolkit: also search /usr/local/cuda*/lib64 and the pip locations.
+	toolkit bool
+	// preload lists files in the library's directory to open first, so that
+	// the library's own dlopen-by-soname of them finds the loaded copies:
+	// required ones must load, optional ones may fail.
+	preload func(dir, soname string) (required, optional []string)
+	flags   dl.Flags
+}
+
+// lib is one opened NVIDIA library with its resolved function table.
+type lib struct {
+	path string
+	deps []dl.Library
+	main dl.Library
+	fn   []unsafe.Pointer
+}
+
+func (l *lib) close() error {
+	if l == nil || l.main == nil {
+		return nil
+	}
+	errs := []error{l.main.Close()}
+	for i := len(l.deps) - 1; i >= 0; i-- {
+		errs = append(errs, l.deps[i].Close())
+	}
+	l.main, l.deps = nil, nil
+	return errors.Join(errs...)
+}
+
+// searchDirs lists the directories to try for spec, in order: explicit dirs,
+// EnvPath, then (for toolkit libraries, after the system search) the CUDA
+// toolkit and pip locations. Relative directories are dropped: the current
+// directory is never searched.
+func (c *config) searchDirs(spec libSpec) (first, last []string) {
+	expand := func(root string) []string {
+		out := []string{root}
+		for _, p := range spec.pipDirs {
+			out = append(out, filepath.Join(root, p), filepath.Join(root, "nvidia", p))
+		}
+		return out
+	}
+	var roots []string
+	roots = append(roots, c.dirs...)
+	roots = append(roots, strings.Split(c.getenv(EnvPath), ":")...)
+	for _, r := range roots {
+		if filepath.IsAbs(r) {
+			first = append(first, expand(filepath.Clean(r))...)
+		}
+	}
+	if !spec.toolkit {
+		return first, nil
+	}
+	for _, g := range []string{"/usr/local/cuda/lib64", "/usr/local/cuda-*/lib64"} {
+		m, _ := filepath.Glob(g)
+		sort.Sort(sort.Reverse(sort.StringSlice(m)))
+		last = append(last, m...)
+	}
+	var pipRoots []string
+	if v := c.getenv("VIRTUAL_ENV"); filepath.IsAbs(v) {
+		pipRoots = append(pipRoots, v+"/lib/python3*/site-packages/nvidia")
+	}
+	if h, err := os.UserHomeDir(); err == nil {
+		pipRoots = append(pipRoots, h+"/.local/lib/python3*/site-packages/nvidia")
+	}
+	pipRoots = append(pipRoots, "/usr/local/lib/python3*/dist-packages/nvidia",
+		"/usr/local/lib/python3*/site-packages/nvidia", "/usr/lib/python3/dist-packages/nvidia")
+	for _, g := range pipRoots {
+		m, _ := filepath.Glob(g)
+		for _, root := range m {
+			for _, p := range spec.pipDirs {
+				last = append(last, filepath.Join(root, p))
+			}
+		}
+	}
+	return first, last
+}
+
+// open finds and opens the first soname of spec that loads, then resolves
+// every symbol. Errors are *LibraryError or *SymbolError.
+func (c *config) open(spec libSpec, symbols []string) (*lib, error) {
+	first, last := c.searchDirs(spec)
+	lerr := &LibraryError{Name: strings.Join(spec.sonames, " or ")}
+	seen := map[string]bool{}
+	tryDir := func(dir string) (*lib, error) {
+		if seen[dir] || strings.HasSuffix(dir, "/stubs") {
+			return nil, nil
+		}
+		seen[dir] = true
+		for _, so := range spec.sonames {
+			path := filepath.Join(dir, so)
+			if _, err := os.Stat(path); err != nil {
+				lerr.Tried = append(lerr.Tried, path+": not found")
+				continue
+			}
+			l, err := c.openAt(spec, dir, so, path)
+			if err != nil {
+				lerr.Tried = append(lerr.Tried, path+": "+err.Error())
+				if lerr.DlError == "" {
+					lerr.DlError = err.Error()
+				}
+				continue
+			}
+			return l, nil
+		}
+		return nil, nil
+	}
+	for _, d := range first {
+		if l, _ := tryDir(d); l != nil {
+			return c.resolve(l, symbols)
+		}
+	}
+	var sysErr string
+	for _, so := range spec.sonames {
+		h, err := c.opener.Open(so, spec.flags)
+		if err == nil {
+			return c.resolve(&lib{path: so, main: h}, symbols)
+		}
+		lerr.Tried = append(lerr.Tried, so+" (system search: LD_LIBRARY_PATH, ld.so cache, /lib, /usr/lib): "+dlText(err))
+		if sysErr == "" {
+			sysErr = dlText(err)
+		}
+	}
+	for _, d := range last {
+		if l, _ := tryDir(d); l != nil {
+			return c.resolve(l, symbols)
+		}
+	}
+	if lerr.DlError == "" {
+		lerr.DlError = sysErr
+	}
+	return nil, lerr
+}
+
+func (c *config) openAt(spec libSpec, dir, so, path string) (*lib, error) {
+	l := &lib{path: path}
+	if spec.preload != nil {
+		required, optional := spec.preload(dir, so)
+		for _, p := range required {
+			h, err := c.opener.Open(p, spec.flags)
+			if err != nil {
+				_ = l.close()
+				return nil, errors.New(dlText(err))
+			}
+			l.deps = append(l.deps, h)
+		}
+		for _, p := range optional {
+			if h, err := c.opener.Open(p, spec.flags); err == nil {
+				l.deps = append(l.deps, h)
+			}
+		}
+	}
+	h, err := c.opener.Open(path, spec.flags)
+	if err != nil {
+		for i := len(l.deps) - 1; i >= 0; i-- {
+			_ = l.deps[i].Close()
+		}
+		return nil, errors.New(dlText(err))
+	}
+	l.main = h
+	return l, nil
+}
+
+func (c *config) resolve(l *lib, symbols []string) (*lib, error) {
+	l.fn = make([]unsafe.Pointer, len(symbols))
+	for i, s := range symbols {
+		p, err := l.main.Lookup(s)
+		if err != nil {
+			_ = l.close()
+			return nil, &SymbolError{Library: l.path, Symbol: s, DlError: dlText(err)}
+		}
+		l.fn[i] = p
+	}
+	return l, nil
+}
+
+func dlText(err error) string {
+	var de *dl.Error
+	if errors.As(err, &de) {
+		return de.Msg
+	}
+	return err.Error()
+}
+
+// existing returns the paths of names in dir that exist.
+func existing(dir string, names ...string) []string {
+	var out []string
+	for _, n := range names {
+		m, _ := filepath.Glob(filepath.Join(dir, n))
+		out = append(out, m...)
+	}
+	return out
+}

@@ -1,0 +1,215 @@
+//go:build linux && cgo
+
+package cuda
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unsafe"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/vggo/vggo/internal/dl"
+)
+
+// pipDir is the site-packages/nvidia directory of NVIDIA's wheels, set by
+// `make test` (mk/cuda.mk).
+func pipDir(t *testing.T) string {
+	t.Helper()
+	d := os.Getenv("VGGO_NVIDIA_PIP")
+	if d == "" {
+		t.Skip("VGGO_NVIDIA_PIP is not set: run `make test`, which installs NVIDIA's wheels and sets it")
+	}
+	if _, err := os.Stat(d); err != nil {
+		t.Skipf("VGGO_NVIDIA_PIP=%s is missing (%v): run `make cuda-deps`", d, err)
+	}
+	return d
+}
+
+func noEnv(string) string { return "" }
+
+func TestLoadRealLibrariesFromPipLayout(t *testing.T) {
+	dir := pipDir(t)
+
+	b, err := LoadCUBLAS(WithLibraryPath(dir), WithGetenv(noEnv))
+	require.NoError(t, err)
+	defer b.Close()
+	assert.Equal(t, filepath.Join(dir, "cu13/lib/libcublas.so.13"), b.Path())
+	major, _, _, err := b.Version()
+	require.NoError(t, err)
+	assert.Equal(t, 13, major)
+
+	d, err := LoadCUDNN(WithLibraryPath(dir), WithGetenv(noEnv))
+	require.NoError(t, err)
+	defer d.Close()
+	assert.Equal(t, filepath.Join(dir, "cudnn/lib/libcudnn.so.9"), d.Path())
+	assert.GreaterOrEqual(t, d.Version(), 90000, "cudnnGetVersion")
+	assert.Less(t, d.Version(), 100000, "cudnnGetVersion")
+
+	n, err := LoadNVRTC(WithLibraryPath(dir), WithGetenv(noEnv))
+	require.NoError(t, err)
+	defer n.Close()
+	nmaj, _, err := n.Version()
+	require.NoError(t, err)
+	assert.Equal(t, 13, nmaj)
+	archs, err := n.SupportedArchs()
+	require.NoError(t, err)
+	assert.Contains(t, archs, 90)
+	assert.Contains(t, archs, 80)
+}
+
+func TestEnvPathIsSearched(t *testing.T) {
+	dir := pipDir(t)
+	// A colon-separated list whose empty and relative entries are ignored.
+	env := func(k string) string {
+		if k == EnvPath {
+			return "::relative/dir:" + filepath.Dir(dir)
+		}
+		return ""
+	}
+	d, err := LoadCUDNN(WithGetenv(env))
+	require.NoError(t, err)
+	defer d.Close()
+	assert.Equal(t, filepath.Join(dir, "cudnn/lib/libcudnn.so.9"), d.Path())
+}
+
+func TestDriverMissingIsALibraryError(t *testing.T) {
+	d, err := LoadDriver()
+	if err == nil {
+		d.Close()
+		t.Skip("libcuda.so.1 is installed here; the missing-driver path is covered by the fake loader")
+	}
+	var le *LibraryError
+	require.ErrorAs(t, err, &le)
+	assert.Equal(t, "libcuda.so.1", le.Name)
+	require.NotEmpty(t, le.Tried)
+	assert.Contains(t, le.Tried[len(le.Tried)-1], "libcuda.so.1 (system search")
+	assert.Contains(t, le.DlError, "libcuda.so.1")
+	assert.Contains(t, err.Error(), "install the NVIDIA driver")
+}
+
+func TestRealLoaderFailures(t *testing.T) {
+	empty := t.TempDir()
+	garbage := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(garbage, "libcudnn.so.9"), []byte("not an ELF file"), 0o644))
+
+	for _, tc := range []struct {
+		name      string
+		dir       string
+		wantTried string
+		wantDl    string
+	}{
+		{"empty dir", empty, filepath.Join(empty, "libcudnn.so.9") + ": not found", "libcudnn.so.9"},
+		{"wrong file", garbage, filepath.Join(garbage, "libcudnn.so.9") + ": ", "file too short"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newConfig([]Option{WithLibraryPath(tc.dir), WithGetenv(noEnv)})
+			spec := cudnnSpec()
+			spec.toolkit = false // only the given dir and the system search
+			_, err := c.open(spec, CUDNNSymbols())
+			if err == nil {
+				t.Skip("a system cuDNN answered the bare-name search")
+			}
+			var le *LibraryError
+			require.ErrorAs(t, err, &le)
+			assert.Contains(t, strings.Join(le.Tried, "\n"), tc.wantTried)
+			assert.Contains(t, le.DlError, tc.wantDl)
+			assert.Contains(t, err.Error(), EnvPath)
+		})
+	}
+}
+
+func TestRealLoaderMissingSymbol(t *testing.T) {
+	c := newConfig([]Option{WithGetenv(noEnv)})
+	spec := libSpec{sonames: []string{"libm.so.6"}, flags: dl.Now | dl.Local}
+	_, err := c.open(spec, []string{"cos", "vggo_no_such_symbol"})
+	var se *SymbolError
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, "libm.so.6", se.Library)
+	assert.Equal(t, "vggo_no_such_symbol", se.Symbol)
+	assert.Contains(t, se.DlError, "undefined symbol")
+}
+
+// fakeOpener is a loader whose libraries open or fail as told; it exercises
+// the search and error paths without NVIDIA's libraries. It never stands in
+// for GPU results.
+type fakeOpener struct {
+	loadable map[string]bool // paths that open
+	missing  string          // a symbol no library has
+	opened   []string
+}
+
+type fakeLib struct {
+	path    string
+	missing string
+}
+
+func (f *fakeOpener) Open(path string, _ dl.Flags) (dl.Library, error) {
+	f.opened = append(f.opened, path)
+	if !f.loadable[path] {
+		return nil, &dl.Error{Op: "dlopen", Name: path, Msg: path + ": cannot open shared object file: No such file or directory"}
+	}
+	return &fakeLib{path: path, missing: f.missing}, nil
+}
+
+func (l *fakeLib) Path() string { return l.path }
+func (l *fakeLib) Close() error { return nil }
+func (l *fakeLib) Lookup(s string) (unsafe.Pointer, error) {
+	if s == l.missing {
+		return nil, &dl.Error{Op: "dlsym", Name: s, Msg: l.path + ": undefined symbol: " + s}
+	}
+	return unsafe.Pointer(l), nil
+}
+
+func TestFakeLoaderPaths(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		loadable   map[string]bool
+		missing    string
+		load       func(...Option) error
+		wantLib    string // LibraryError.Name, or "" when a SymbolError is expected
+		wantSymbol string
+	}{
+		{name: "no driver", load: func(o ...Option) error { _, err := LoadDriver(o...); return err }, wantLib: "libcuda.so.1"},
+		{name: "no cublas 13 or 12", load: func(o ...Option) error { _, err := LoadCUBLAS(o...); return err }, wantLib: "libcublas.so.13 or libcublas.so.12"},
+		{name: "no nvrtc", load: func(o ...Option) error { _, err := LoadNVRTC(o...); return err }, wantLib: "libnvrtc.so.13 or libnvrtc.so.12"},
+		{name: "driver lacks a symbol", loadable: map[string]bool{"libcuda.so.1": true}, missing: "cuMemAlloc_v2",
+			load: func(o ...Option) error { _, err := LoadDriver(o...); return err }, wantSymbol: "cuMemAlloc_v2"},
+		{name: "cublas 12 lacks a symbol", loadable: map[string]bool{"libcublas.so.12": true}, missing: "cublasSgemm_v2",
+			load: func(o ...Option) error { _, err := LoadCUBLAS(o...); return err }, wantSymbol: "cublasSgemm_v2"},
+		{name: "cudnn lacks a symbol", loadable: map[string]bool{"libcudnn.so.9": true}, missing: "cudnnConvolutionForward",
+			load: func(o ...Option) error { _, err := LoadCUDNN(o...); return err }, wantSymbol: "cudnnConvolutionForward"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := &fakeOpener{loadable: tc.loadable, missing: tc.missing}
+			err := tc.load(WithOpener(f), WithGetenv(noEnv))
+			require.Error(t, err)
+			if tc.wantSymbol != "" {
+				var se *SymbolError
+				require.ErrorAs(t, err, &se)
+				assert.Equal(t, tc.wantSymbol, se.Symbol)
+				assert.Contains(t, se.DlError, "undefined symbol")
+				return
+			}
+			var le *LibraryError
+			require.ErrorAs(t, err, &le)
+			assert.Equal(t, tc.wantLib, le.Name)
+			assert.Contains(t, le.DlError, "cannot open shared object file")
+			for _, p := range f.opened {
+				assert.True(t, filepath.IsAbs(p) || !strings.Contains(p, "/"), "never a relative path: %s", p)
+			}
+		})
+	}
+}
+
+func TestErrorText(t *testing.T) {
+	e := &Error{Lib: "cuda", Call: "cuInit", Code: 100, Name: "CUDA_ERROR_NO_DEVICE", Msg: "no CUDA-capable device is detected"}
+	assert.Equal(t, "cuda: cuInit failed: CUDA_ERROR_NO_DEVICE (100): no CUDA-capable device is detected; "+
+		"hint: no CUDA device is visible (check CUDA_VISIBLE_DEVICES and nvidia-smi); run with -device cpu", e.Error())
+	var target *Error
+	assert.True(t, errors.As(error(e), &target))
+}
