@@ -114,6 +114,11 @@ func run(c config, out io.Writer) error {
 	if err := net.CheckInput([]int{1, c.resize, c.resize}); err != nil {
 		return fmt.Errorf("-resize %d: %w", c.resize, err)
 	}
+	dev, err := device.Open(c.device)
+	if err != nil {
+		return err
+	}
+	defer dev.Close()
 	train, test, err := fashionmnist.Load(c.data)
 	if err != nil {
 		return err
@@ -124,11 +129,6 @@ func run(c config, out io.Writer) error {
 	if c.testLimit > 0 {
 		test = test.Subset(c.testLimit)
 	}
-	dev, err := device.Open(c.device)
-	if err != nil {
-		return err
-	}
-	defer dev.Close()
 	fmt.Fprintf(out, "device: %s\n", dev.Description())
 	if r := dev.Reason(); r != "" {
 		fmt.Fprintf(out, "  (%s)\n", r)
