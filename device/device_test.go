@@ -1,0 +1,84 @@
+package device
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/vggo/vggo/kernels"
+	"github.com/vggo/vggo/kernels/ref"
+)
+
+// TestTryGPUFallsBackWithReason runs where no GPU is usable (as on CI):
+// TryGPU gives the CPU and a one-line reason that names libcuda.
+func TestTryGPUFallsBackWithReason(t *testing.T) {
+	g, err := GPU(0)
+	if err == nil {
+		require.NoError(t, g.Close())
+		t.Skip("a usable GPU is present: the fallback cannot be exercised here")
+	}
+	assert.ErrorIs(t, err, ErrNoGPU)
+	assert.NotContains(t, err.Error(), "\n", "the reason is one line")
+
+	d := TryGPU()
+	defer d.Close()
+	assert.Equal(t, KindCPU, d.Kind())
+	assert.Equal(t, "cpu", d.Name())
+	assert.Contains(t, d.Reason(), "gpu(0)")
+	assert.Contains(t, d.Reason(), "libcuda", "the reason names the library that failed")
+	assert.NotContains(t, d.Reason(), "\n")
+}
+
+func TestOpen(t *testing.T) {
+	for _, tc := range []struct {
+		spec, name, err string
+		gpuErr          bool
+	}{
+		{spec: "cpu", name: "cpu"}, {spec: " REF ", name: "cpu"}, {spec: "auto"}, {spec: ""},
+		{spec: "gpu", gpuErr: true}, {spec: "gpu:0", gpuErr: true}, {spec: "gpu:x", err: "want gpu:N"},
+		{spec: "gpu:-1", err: "negative"}, {spec: "tpu", err: "unknown device"},
+	} {
+		t.Run(tc.spec, func(t *testing.T) {
+			d, err := Open(tc.spec)
+			switch {
+			case tc.err != "":
+				assert.ErrorContains(t, err, tc.err)
+			case tc.gpuErr && err != nil:
+				assert.ErrorIs(t, err, ErrNoGPU)
+			default:
+				require.NoError(t, err)
+				if tc.name != "" {
+					assert.Equal(t, tc.name, d.Name())
+				}
+				require.NoError(t, d.Close())
+			}
+		})
+	}
+}
+
+// offByOne is the reference backend with a wrong DenseForward, standing in
+// for a GPU library that loads but computes garbage.
+type offByOne struct{ *ref.Backend }
+
+func (o offByOne) DenseForward(x, w, b, y kernels.Tensor) error {
+	if err := o.Backend.DenseForward(x, w, b, y); err != nil {
+		return err
+	}
+	d := y.(*kernels.HostTensor).Data()
+	d[3]++
+	return nil
+}
+
+type failing struct{ *ref.Backend }
+
+func (failing) Conv2DForward(_, _, _, _ kernels.Tensor, _ kernels.Conv) error {
+	return errors.New("CUDNN_STATUS_EXECUTION_FAILED")
+}
+
+func TestSelfCheck(t *testing.T) {
+	assert.NoError(t, SelfCheck(ref.New()))
+	assert.ErrorContains(t, SelfCheck(offByOne{ref.New()}), "GEMM output 3")
+	assert.ErrorContains(t, SelfCheck(failing{ref.New()}), "Conv2DForward: CUDNN_STATUS_EXECUTION_FAILED")
+}
