@@ -30,3 +30,8 @@ func (*Backend) Stats() Stats { return Stats{} }
 
 // New always fails in this build, with ErrNoCgo.
 func New(ordinal int, opts ...Option) (*Backend, error) { return nil, ErrNoCgo }
+
+// LoadImages implements kernels.ImageLoader; in this build it fails.
+func (*Backend) LoadImages(images []uint8, labels []float32, n, srcH, srcW int, x, lab kernels.Tensor) error {
+	return ErrNoCgo
+}
