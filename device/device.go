@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/vggo/vggo/kernels"
+	"github.com/vggo/vggo/kernels/cuda"
 	"github.com/vggo/vggo/kernels/ref"
 )
 
@@ -78,19 +79,48 @@ func CPU() *Device {
 	return Ref()
 }
 
-// GPU returns GPU i, or an error wrapping ErrNoGPU that says which library
-// or check failed and where the libraries were looked for.
-func GPU(i int) (*Device, error) {
+// GPUOption configures the GPU backend: precision, convolution algorithm
+// search, where NVIDIA's libraries are (see kernels/cuda).
+type GPUOption = cuda.Option
+
+// GPU returns GPU i on the CUDA backend after a self-check (a small
+// convolution and GEMM on the GPU must match the reference backend), or an
+// error wrapping ErrNoGPU whose message is one line: which library or check
+// failed, where the libraries were looked for, and what to do.
+func GPU(i int, opts ...GPUOption) (*Device, error) {
 	if i < 0 {
 		return nil, fmt.Errorf("device: GPU index %d is negative", i)
 	}
-	return nil, fmt.Errorf("device: gpu(%d): %w: this build has no CUDA backend yet; use the CPU (-device cpu)", i, ErrNoGPU)
+	b, err := cuda.New(i, opts...)
+	if err != nil {
+		return nil, &gpuError{i: i, reason: cuda.Reason(err), err: err}
+	}
+	if err := SelfCheck(b); err != nil {
+		_ = b.Close()
+		return nil, &gpuError{i: i, reason: "self-check against the reference backend failed: " + err.Error() +
+			"; the GPU libraries are unusable on this card (try -precision fp32, another driver or cuDNN, or -device cpu)", err: err}
+	}
+	name := fmt.Sprintf("gpu(%d)", i)
+	return &Device{kind: KindGPU, name: name, description: name + ": cuda backend on " + b.Info().String(), ops: b}, nil
 }
+
+// gpuError is GPU's error: one line, matching both ErrNoGPU and the cause.
+type gpuError struct {
+	i      int
+	reason string
+	err    error
+}
+
+func (e *gpuError) Error() string {
+	return fmt.Sprintf("device: gpu(%d): %v: %s", e.i, ErrNoGPU, e.reason)
+}
+
+func (e *gpuError) Unwrap() []error { return []error{ErrNoGPU, e.err} }
 
 // TryGPU returns GPU 0 when it is usable, else the CPU with Reason saying why
 // the GPU was not used — like the book's d2l.try_gpu().
-func TryGPU() *Device {
-	d, err := GPU(0)
+func TryGPU(opts ...GPUOption) *Device {
+	d, err := GPU(0, opts...)
 	if err == nil {
 		return d
 	}
@@ -101,23 +131,30 @@ func TryGPU() *Device {
 
 // Open returns the device a flag or environment variable names: "auto"
 // (TryGPU), "cpu", "ref" (the reference backend), "gpu" (GPU 0) or "gpu:N".
-func Open(spec string) (*Device, error) {
+// opts apply when a GPU is opened.
+func Open(spec string, opts ...GPUOption) (*Device, error) {
 	switch s := strings.ToLower(strings.TrimSpace(spec)); {
 	case s == "" || s == "auto":
-		return TryGPU(), nil
+		return TryGPU(opts...), nil
 	case s == "cpu":
 		return CPU(), nil
 	case s == "ref":
 		return Ref(), nil
 	case s == "gpu":
-		return GPU(0)
+		return GPU(0, opts...)
 	case strings.HasPrefix(s, "gpu:"):
 		i, err := strconv.Atoi(s[len("gpu:"):])
 		if err != nil {
 			return nil, fmt.Errorf("device: bad device %q: want gpu:N with N a GPU index", spec)
 		}
-		return GPU(i)
+		return GPU(i, opts...)
 	default:
 		return nil, fmt.Errorf("device: unknown device %q: want auto, cpu, ref, gpu or gpu:N", spec)
 	}
+}
+
+// Custom wraps any backend as a device of the given kind, for backends this
+// package does not know and for tests.
+func Custom(kind Kind, name, description string, ops kernels.Ops) *Device {
+	return &Device{kind: kind, name: name, description: description, ops: ops}
 }

@@ -30,14 +30,19 @@ const (
 	// KernelSoftmaxXent: fused softmax cross-entropy, loss and correct count
 	// reduced on the device. softmax.cu
 	KernelSoftmaxXent = "vgg_softmax_xent"
-	// KernelResizeBilinearU8: uint8 image to float [0,1], OpenCV INTER_LINEAR. resize.cu
+	// KernelResizeBilinearU8: uint8 image to float [0,1], OpenCV INTER_LINEAR
+	// as vgg/fashionmnist.Resizer computes it. resize.cu
 	KernelResizeBilinearU8 = "vgg_resize_bilinear_u8"
+	// KernelMaxPoolForward: y = max of each window. pool.cu
+	KernelMaxPoolForward = "vgg_maxpool_forward"
+	// KernelMaxPoolBackward: dy routed to each window's first maximum. pool.cu
+	KernelMaxPoolBackward = "vgg_maxpool_backward"
 )
 
 // CUDAKernels lists every kernel name above.
 func CUDAKernels() []string {
 	return []string{KernelBiasForward, KernelBiasBackward, KernelSGDUpdate, KernelDropoutForward,
-		KernelDropoutBackward, KernelSoftmaxXent, KernelResizeBilinearU8}
+		KernelDropoutBackward, KernelSoftmaxXent, KernelResizeBilinearU8, KernelMaxPoolForward, KernelMaxPoolBackward}
 }
 
 // CUDASource returns all the .cu files concatenated in name order, as one

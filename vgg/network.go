@@ -155,6 +155,7 @@ func (n *Network) Evaluate(dev *device.Device, data Dataset, batchSize int) (flo
 type batchTensors struct {
 	ops    kernels.Ops
 	x, lab buffers
+	dev    deviceInput // the device-resize path (gpuinput.go)
 }
 
 func (b *batchTensors) upload(sample []int, x, labels []float32, count int) (kernels.Tensor, kernels.Tensor, error) {

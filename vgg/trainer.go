@@ -136,11 +136,7 @@ func (n *Network) epoch(data Dataset, e, batchSize int, st *step) (float64, floa
 	var correct, seen int
 	batches := (data.Len() + batchSize - 1) / batchSize
 	for i := range batches {
-		count, err := data.Batch(e, i, batchSize, x, labels)
-		if err != nil {
-			return 0, 0, err
-		}
-		xt, lt, err := n.in.upload(n.sample, x[:count*per], labels, count)
+		count, xt, lt, err := n.nextBatch(data, e, i, batchSize, x, labels)
 		if err != nil {
 			return 0, 0, err
 		}

@@ -16,6 +16,7 @@ import (
 	"os"
 
 	"github.com/vggo/vggo/device"
+	"github.com/vggo/vggo/kernels/cuda"
 	"github.com/vggo/vggo/vgg"
 	"github.com/vggo/vggo/vgg/fashionmnist"
 )
@@ -33,6 +34,7 @@ type config struct {
 	trainLimit int
 	testLimit  int
 	shapes     bool
+	precision  string
 }
 
 func parseFlags(args []string, errOut io.Writer) (config, error) {
@@ -51,6 +53,7 @@ func parseFlags(args []string, errOut io.Writer) (config, error) {
 	fs.IntVar(&c.trainLimit, "train-limit", 0, "use only the first N training images (0: all)")
 	fs.IntVar(&c.testLimit, "test-limit", 0, "use only the first N test images (0: all)")
 	fs.BoolVar(&c.shapes, "shapes", false, "print the shape walk of a 1x1x224x224 sample and exit")
+	fs.StringVar(&c.precision, "precision", "tf32", "GPU math: tf32 (tensor cores, the default) or fp32 (strict)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -64,6 +67,9 @@ func parseFlags(args []string, errOut io.Writer) (config, error) {
 		return c, fmt.Errorf("-resize %d must be > 0", c.resize)
 	case c.trainLimit < 0 || c.testLimit < 0:
 		return c, errors.New("-train-limit and -test-limit must be >= 0")
+	}
+	if _, err := cuda.ParsePrecision(c.precision); err != nil {
+		return c, fmt.Errorf("-precision: %w", err)
 	}
 	return c, nil
 }
@@ -114,7 +120,8 @@ func run(c config, out io.Writer) error {
 	if err := net.CheckInput([]int{1, c.resize, c.resize}); err != nil {
 		return fmt.Errorf("-resize %d: %w", c.resize, err)
 	}
-	dev, err := device.Open(c.device)
+	precision, _ := cuda.ParsePrecision(c.precision)
+	dev, err := device.Open(c.device, cuda.WithPrecision(precision))
 	if err != nil {
 		return err
 	}

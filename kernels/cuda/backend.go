@@ -1,0 +1,446 @@
+//go:build linux && cgo
+
+package cuda
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"unsafe"
+
+	cu "github.com/vggo/vggo/internal/cuda"
+	"github.com/vggo/vggo/kernels"
+)
+
+// Backend is the CUDA implementation of kernels.Ops on one GPU. It owns a
+// retained primary context, one non-blocking stream on which all its work
+// is queued in order, a cuBLAS and a cuDNN handle bound to that stream, the
+// project's kernels compiled for the device, pinned staging buffers, the
+// cuDNN descriptor and algorithm caches and one shared workspace.
+//
+// Threads. The driver keeps the current context per OS thread, and a
+// goroutine may move to another OS thread between any two statements. Every
+// op therefore locks its goroutine to its OS thread for the op's duration
+// and makes the context current first (begin/end). The alternative, one
+// goroutine that owns the context and runs each op as a closure sent over a
+// channel, was rejected: such a closure escapes to the heap, so a training
+// step (about a hundred ops) would allocate in the steady state and pay two
+// goroutine switches per op, while an op is a short straight sequence of
+// cgo calls for which one extra cuCtxSetCurrent (a thread-local store in the
+// driver) is the cheaper fix. Errors and panics also stay on the caller's
+// stack, and there is no goroutine to shut down. As kernels.Ops says, a
+// backend is driven by one goroutine at a time, so its cuDNN handle is never
+// used by two threads at once, which is what cuDNN requires.
+type Backend struct {
+	cfg config
+	own *owner
+
+	drv  *cu.Driver
+	blas *cu.CUBLAS
+	dnn  *cu.CUDNN
+	rtc  *cu.NVRTC
+
+	info    Info
+	dev     cu.Device
+	ctx     cu.Context
+	ctxHeld bool
+	stream  cu.Stream
+	bh      cu.BLASHandle
+	dh      cu.DNNHandle
+	bhOK    bool
+	dhOK    bool
+	mod     cu.Module
+	modOK   bool
+	fn      functions
+	act     cu.ActivationDesc
+	actOK   bool
+
+	// live holds every allocation of Alloc not yet freed, to free at Close.
+	live  map[*memory]struct{}
+	descs map[[4]int]cu.TensorDesc
+	convs map[convKey]*convPlan
+
+	ws      cu.DevicePtr // the shared cuDNN workspace
+	wsBytes uint64
+
+	xent     cu.DevicePtr   // SoftmaxCrossEntropy's 3 doubles on the device
+	xentHost unsafe.Pointer // and their pinned host copy
+
+	in, out staging    // CopyIn / CopyOut
+	load    [2]staging // LoadImages, alternating
+	loadIdx int
+	loadDev cu.DevicePtr // the uint8 batch on the device
+	loadLen uint64
+
+	stats  Stats
+	closed bool
+}
+
+// functions are the project's kernels in the loaded module.
+type functions struct {
+	biasFwd, sgd, dropFwd, dropBwd, xent, resize, poolFwd, poolBwd cu.Function
+}
+
+// staging is a pinned host buffer for asynchronous copies, with the event
+// recorded after the last copy that reads or writes it.
+type staging struct {
+	p       unsafe.Pointer
+	bytes   uint64
+	ev      cu.Event
+	evOK    bool
+	pending bool
+}
+
+// Info describes the device and libraries a Backend runs on.
+type Info struct {
+	Ordinal int
+	// Name is the card's name, e.g. "NVIDIA H100 80GB HBM3".
+	Name string
+	// CC is the compute capability as 10*major+minor, e.g. 90.
+	CC int
+	// SMs is the number of multiprocessors.
+	SMs int
+	// MemBytes is the device memory.
+	MemBytes uint64
+	// Driver is cuDriverGetVersion (13000 for 13.0).
+	Driver int
+	// CUDNN is cudnnGetVersion (91301 for 9.13.1).
+	CUDNN int
+	// CUBLAS is "major.minor.patch".
+	CUBLAS string
+	// NVRTC is "major.minor".
+	NVRTC string
+	// Precision and Search are the backend's settings.
+	Precision Precision
+	Search    Search
+	// Libs are the paths the libraries were loaded from.
+	Libs []string
+}
+
+// String is a one-line description.
+func (i Info) String() string {
+	math := "TF32 tensor-op math"
+	if i.Precision == FP32 {
+		math = "strict FP32 math"
+	}
+	return fmt.Sprintf("%s (sm_%d, %d SMs, %d GiB), driver %d.%d, cuDNN %d.%d.%d, cuBLAS %s, NVRTC %s, %s, cuDNN algorithms by %s",
+		i.Name, i.CC, i.SMs, i.MemBytes>>30, i.Driver/1000, i.Driver%1000/10,
+		i.CUDNN/10000, i.CUDNN%10000/100, i.CUDNN%100, i.CUBLAS, i.NVRTC, math, i.Search)
+}
+
+var (
+	_ kernels.Ops         = (*Backend)(nil)
+	_ kernels.ImageLoader = (*Backend)(nil)
+)
+
+// errClosed is returned by ops on a closed backend.
+var errClosed = errors.New("cuda: backend is closed")
+
+// New opens GPU ordinal: it loads libcuda, checks the device, loads cuBLAS,
+// cuDNN and NVRTC of a CUDA major the driver supports, retains the device's
+// primary context, and compiles the project's kernels for it. The error
+// says which step failed, where libraries were looked for and what to do.
+func New(ordinal int, opts ...Option) (*Backend, error) {
+	b := &Backend{cfg: newConfig(opts), own: &owner{}, live: map[*memory]struct{}{},
+		descs: map[[4]int]cu.TensorDesc{}, convs: map[convKey]*convPlan{}}
+	b.info.Ordinal, b.info.Precision, b.info.Search = ordinal, b.cfg.precision, b.cfg.search
+	if ordinal < 0 {
+		return nil, fmt.Errorf("cuda: GPU index %d is negative", ordinal)
+	}
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	if err := b.open(); err != nil {
+		b.release()
+		return nil, err
+	}
+	return b, nil
+}
+
+// open does New's work in order; release undoes whatever it got to.
+func (b *Backend) open() error {
+	var err error
+	if b.drv, err = cu.LoadDriver(b.cfg.libOpts...); err != nil {
+		return err
+	}
+	if err := b.drv.Init(); err != nil {
+		return fmt.Errorf("cuda: the driver %s loaded but cannot start: %w", b.drv.Path(), err)
+	}
+	if b.info.Driver, err = b.drv.DriverVersion(); err != nil {
+		return err
+	}
+	count, err := b.drv.DeviceCount()
+	if err != nil {
+		return err
+	}
+	if b.info.Ordinal >= count {
+		return fmt.Errorf("cuda: no GPU %d: the driver sees %d device(s); check CUDA_VISIBLE_DEVICES and nvidia-smi", b.info.Ordinal, count)
+	}
+	if b.dev, err = b.drv.DeviceGet(b.info.Ordinal); err != nil {
+		return err
+	}
+	if b.info.Name, err = b.drv.DeviceName(b.dev); err != nil {
+		return err
+	}
+	if b.info.CC, err = b.drv.ComputeCapability(b.dev); err != nil {
+		return err
+	}
+	if b.info.SMs, err = b.drv.DeviceAttribute(b.dev, cu.AttrMultiprocessorCount); err != nil {
+		return err
+	}
+	if b.info.MemBytes, err = b.drv.DeviceTotalMem(b.dev); err != nil {
+		return err
+	}
+	libOpts := append(append([]cu.Option(nil), b.cfg.libOpts...), cu.WithCUDAMajor(cudaMajors(b.info.Driver)...))
+	if b.blas, err = cu.LoadCUBLAS(libOpts...); err != nil {
+		return err
+	}
+	if b.dnn, err = cu.LoadCUDNN(libOpts...); err != nil {
+		return err
+	}
+	if b.rtc, err = cu.LoadNVRTC(libOpts...); err != nil {
+		return err
+	}
+	b.info.CUDNN = b.dnn.Version()
+	if ma, mi, pa, err := b.blas.Version(); err == nil {
+		b.info.CUBLAS = fmt.Sprintf("%d.%d.%d", ma, mi, pa)
+	}
+	if ma, mi, err := b.rtc.Version(); err == nil {
+		b.info.NVRTC = fmt.Sprintf("%d.%d", ma, mi)
+	}
+	b.info.Libs = []string{b.drv.Path(), b.blas.Path(), b.dnn.Path(), b.rtc.Path()}
+
+	// Blocking sync makes the per-batch wait sleep instead of spinning a
+	// core; it fails harmlessly when another user already made the context
+	// active with other flags.
+	_ = b.drv.PrimaryCtxSetFlags(b.dev, cu.CtxSchedBlockingSync)
+	if b.ctx, err = b.drv.PrimaryCtxRetain(b.dev); err != nil {
+		return err
+	}
+	b.ctxHeld = true
+	if err := b.drv.CtxSetCurrent(b.ctx); err != nil {
+		return err
+	}
+	if b.stream, err = b.drv.StreamCreate(cu.StreamNonBlocking); err != nil {
+		return err
+	}
+	if b.bh, err = b.blas.Create(); err != nil {
+		return err
+	}
+	b.bhOK = true
+	if err := b.blas.SetStream(b.bh, b.stream); err != nil {
+		return err
+	}
+	mathMode := cu.MathTF32
+	if b.cfg.precision == FP32 {
+		mathMode = cu.MathDefault
+	}
+	if err := b.blas.SetMathMode(b.bh, mathMode); err != nil {
+		return err
+	}
+	if b.dh, err = b.dnn.Create(); err != nil {
+		return err
+	}
+	b.dhOK = true
+	if err := b.dnn.SetStream(b.dh, b.stream); err != nil {
+		return err
+	}
+	if b.act, err = b.dnn.NewActivation(cu.ActivationReLU, 0); err != nil {
+		return err
+	}
+	b.actOK = true
+	if err := b.loadKernels(); err != nil {
+		return err
+	}
+	if b.xent, err = b.drv.MemAlloc(3 * 8); err != nil {
+		return err
+	}
+	if b.xentHost, err = b.drv.MemAllocHost(3 * 8); err != nil {
+		return err
+	}
+	return nil
+}
+
+// cudaMajors lists the cuBLAS/NVRTC majors a driver can run, best first:
+// CUDA 13 libraries need a 13.0 driver.
+func cudaMajors(driver int) []int {
+	if driver >= 13000 {
+		return []int{13, 12}
+	}
+	return []int{12}
+}
+
+func (b *Backend) loadKernels() error {
+	prog, err := b.rtc.Kernels(b.info.CC)
+	if err != nil {
+		return fmt.Errorf("cuda: compiling the project's kernels for sm_%d: %w", b.info.CC, err)
+	}
+	if b.mod, err = b.drv.ModuleLoadData(prog.Image()); err != nil {
+		return err
+	}
+	b.modOK = true
+	for _, f := range []struct {
+		name string
+		dst  *cu.Function
+	}{
+		{kernels.KernelBiasForward, &b.fn.biasFwd}, {kernels.KernelSGDUpdate, &b.fn.sgd},
+		{kernels.KernelDropoutForward, &b.fn.dropFwd}, {kernels.KernelDropoutBackward, &b.fn.dropBwd},
+		{kernels.KernelSoftmaxXent, &b.fn.xent}, {kernels.KernelResizeBilinearU8, &b.fn.resize},
+		{kernels.KernelMaxPoolForward, &b.fn.poolFwd}, {kernels.KernelMaxPoolBackward, &b.fn.poolBwd},
+	} {
+		if *f.dst, err = b.drv.ModuleGetFunction(b.mod, f.name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Info describes the device, libraries and settings.
+func (b *Backend) Info() Info { return b.info }
+
+// Stats returns the counters since New.
+func (b *Backend) Stats() Stats { return b.stats }
+
+// Name implements kernels.Ops; it is "cuda".
+func (b *Backend) Name() string { return "cuda" }
+
+// begin locks the calling goroutine to its OS thread and makes the
+// backend's context current there; end undoes the lock. See Backend.
+func (b *Backend) begin() error {
+	if b.closed {
+		return errClosed
+	}
+	runtime.LockOSThread()
+	if err := b.drv.CtxSetCurrent(b.ctx); err != nil {
+		runtime.UnlockOSThread()
+		return err
+	}
+	return nil
+}
+
+func (b *Backend) end() { runtime.UnlockOSThread() }
+
+// Sync implements kernels.Ops: it waits for all queued work.
+func (b *Backend) Sync() error {
+	if err := b.begin(); err != nil {
+		return err
+	}
+	defer b.end()
+	return b.syncStream()
+}
+
+func (b *Backend) syncStream() error {
+	b.stats.StreamSyncs++
+	return b.drv.StreamSynchronize(b.stream)
+}
+
+// Close implements kernels.Ops: it waits for queued work, then frees every
+// tensor, buffer, descriptor and handle, and releases the context. Closing
+// twice is not an error.
+func (b *Backend) Close() error {
+	if b.closed {
+		return nil
+	}
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	var errs []error
+	if err := b.drv.CtxSetCurrent(b.ctx); err != nil {
+		errs = append(errs, err)
+	} else {
+		errs = append(errs, b.drv.StreamSynchronize(b.stream))
+	}
+	errs = append(errs, b.release())
+	b.closed = true
+	return errors.Join(errs...)
+}
+
+// release frees whatever open created, in reverse order. The context must be
+// current (or not yet retained).
+func (b *Backend) release() error {
+	var errs []error
+	add := func(err error) { errs = append(errs, err) }
+	if b.drv != nil && b.ctxHeld {
+		for m := range b.live {
+			add(b.drv.MemFree(cu.DevicePtr(m.ptr)))
+			m.freed = true
+		}
+		b.live = nil
+		for _, p := range b.convs {
+			add(b.destroyPlan(p))
+		}
+		b.convs = nil
+		for _, d := range b.descs {
+			add(b.dnn.DestroyTensor(d))
+		}
+		b.descs = nil
+		for _, st := range []*staging{&b.in, &b.out, &b.load[0], &b.load[1]} {
+			add(b.freeStaging(st))
+		}
+		for _, p := range []cu.DevicePtr{b.ws, b.xent, b.loadDev} {
+			if p != 0 {
+				add(b.drv.MemFree(p))
+			}
+		}
+		b.ws, b.xent, b.loadDev = 0, 0, 0
+		if b.xentHost != nil {
+			add(b.drv.MemFreeHost(b.xentHost))
+			b.xentHost = nil
+		}
+		if b.actOK {
+			add(b.dnn.DestroyActivation(b.act))
+		}
+		if b.modOK {
+			add(b.drv.ModuleUnload(b.mod))
+		}
+		if b.dhOK {
+			add(b.dnn.Destroy(b.dh))
+		}
+		if b.bhOK {
+			add(b.blas.Destroy(b.bh))
+		}
+		if b.stream != (cu.Stream{}) {
+			add(b.drv.StreamDestroy(b.stream))
+		}
+		add(b.drv.PrimaryCtxRelease(b.dev))
+		b.ctxHeld = false
+	}
+	if b.rtc != nil {
+		add(b.rtc.Close())
+	}
+	if b.dnn != nil {
+		add(b.dnn.Close())
+	}
+	if b.blas != nil {
+		add(b.blas.Close())
+	}
+	if b.drv != nil {
+		add(b.drv.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// launch queues kernel f over n elements (grid-stride, blockSize threads).
+func (b *Backend) launch(f cu.Function, n int64, args ...cu.Arg) error {
+	b.stats.Launches++
+	grid := cu.Dim3{X: gridFor(n, b.info.SMs), Y: 1, Z: 1}
+	return b.drv.LaunchKernel(f, grid, cu.Dim3{X: blockSize, Y: 1, Z: 1}, 0, b.stream, args...)
+}
+
+// desc returns the cached cuDNN descriptor of a float NCHW tensor.
+func (b *Backend) desc(n, c, h, w int) (cu.TensorDesc, error) {
+	k := [4]int{n, c, h, w}
+	if d, ok := b.descs[k]; ok {
+		return d, nil
+	}
+	d, err := b.dnn.NewTensor4d(n, c, h, w)
+	if err != nil {
+		return d, err
+	}
+	b.descs[k] = d
+	return d, nil
+}
+
+// flatDesc describes a tensor of any shape as (shape[0], rest, 1, 1) for
+// cuDNN's elementwise operations.
+func (b *Backend) flatDesc(t *Tensor) (cu.TensorDesc, error) {
+	return b.desc(t.shape[0], t.n/t.shape[0], 1, 1)
+}

@@ -1,0 +1,106 @@
+package cuda
+
+import (
+	"fmt"
+	"strings"
+
+	cu "github.com/vggo/vggo/internal/cuda"
+)
+
+// Precision is the math mode of convolutions and GEMMs on float32 data.
+type Precision int
+
+// The precisions.
+const (
+	// TF32 lets cuDNN and cuBLAS round GEMM inputs to TF32 (10-bit mantissa)
+	// on tensor cores (Ampere and newer): several times faster, about 1e-3
+	// relative error per product. The default.
+	TF32 Precision = iota
+	// FP32 keeps every product and sum in float32, as the CPU backends do.
+	FP32
+)
+
+func (p Precision) String() string {
+	if p == FP32 {
+		return "fp32"
+	}
+	return "tf32"
+}
+
+// ParsePrecision reads "tf32" or "fp32", as a -precision flag gives it.
+func ParsePrecision(s string) (Precision, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "tf32", "":
+		return TF32, nil
+	case "fp32":
+		return FP32, nil
+	}
+	return 0, fmt.Errorf("cuda: unknown precision %q: want tf32 (fast, the default) or fp32 (strict)", s)
+}
+
+// Search is how cuDNN convolution algorithms are chosen, once per shape.
+type Search int
+
+// The algorithm searches.
+const (
+	// SearchFind times every applicable algorithm on the device
+	// (cudnnFind*), like PyTorch's cudnn.benchmark. The default.
+	SearchFind Search = iota
+	// SearchHeuristic takes cuDNN's heuristic ranking (cudnnGet*_v7), which
+	// runs nothing: faster to start, sometimes slower to train.
+	SearchHeuristic
+)
+
+func (s Search) String() string {
+	if s == SearchHeuristic {
+		return "heuristic"
+	}
+	return "find"
+}
+
+// DefaultWorkspaceLimit bounds the cuDNN workspace of one algorithm: faster
+// algorithms that need more are skipped.
+const DefaultWorkspaceLimit = 1 << 30
+
+// Option configures New.
+type Option func(*config)
+
+type config struct {
+	precision      Precision
+	search         Search
+	workspaceLimit uint64
+	libOpts        []cu.Option
+}
+
+func newConfig(opts []Option) config {
+	c := config{precision: TF32, search: SearchFind, workspaceLimit: DefaultWorkspaceLimit}
+	for _, o := range opts {
+		if o != nil {
+			o(&c)
+		}
+	}
+	return c
+}
+
+// WithPrecision sets the math mode (TF32 by default).
+func WithPrecision(p Precision) Option { return func(c *config) { c.precision = p } }
+
+// WithAlgoSearch sets how convolution algorithms are chosen (SearchFind by
+// default).
+func WithAlgoSearch(s Search) Option { return func(c *config) { c.search = s } }
+
+// WithWorkspaceLimit sets the largest cuDNN workspace one algorithm may use,
+// in bytes (DefaultWorkspaceLimit by default).
+func WithWorkspaceLimit(bytes uint64) Option { return func(c *config) { c.workspaceLimit = bytes } }
+
+// WithLibraryPath searches dirs for NVIDIA's libraries before VGGO_CUDA_PATH
+// and the system loader (see internal/cuda.WithLibraryPath).
+func WithLibraryPath(dirs ...string) Option {
+	return func(c *config) { c.libOpts = append(c.libOpts, cu.WithLibraryPath(dirs...)) }
+}
+
+// WithLibraryOptions passes options to internal/cuda's loaders, for tests
+// that replace the system loader or the environment.
+func WithLibraryOptions(opts ...cu.Option) Option {
+	return func(c *config) { c.libOpts = append(c.libOpts, opts...) }
+}

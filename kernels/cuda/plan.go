@@ -1,0 +1,114 @@
+package cuda
+
+import (
+	"fmt"
+
+	"github.com/vggo/vggo/kernels"
+)
+
+// convKey identifies a convolution problem: the cuDNN descriptors and the
+// algorithm chosen for each direction are cached under it. The ReLU flag is
+// not part of it (the backend applies ReLU after the convolution).
+type convKey struct {
+	n, c, h, w, k, r, s          int
+	padH, padW, strideH, strideW int
+}
+
+func convKeyOf(d kernels.ConvDims, p kernels.Conv) convKey {
+	return convKey{n: d.N, c: d.C, h: d.H, w: d.W, k: d.K, r: d.R, s: d.S,
+		padH: p.PadH, padW: p.PadW, strideH: p.StrideH, strideW: p.StrideW}
+}
+
+func (k convKey) String() string {
+	return fmt.Sprintf("x (%d,%d,%d,%d), w (%d,%d,%d,%d), pad %d,%d, stride %d,%d",
+		k.n, k.c, k.h, k.w, k.k, k.c, k.r, k.s, k.padH, k.padW, k.strideH, k.strideW)
+}
+
+// direction is one of a convolution's three cuDNN operations.
+type direction int
+
+const (
+	dirForward direction = iota
+	dirBackwardData
+	dirBackwardFilter
+)
+
+func (d direction) String() string {
+	return [...]string{"forward", "backward data", "backward filter"}[d]
+}
+
+// cuDNN math types (cudnnMathType_t) as reported in algorithm results.
+const (
+	mathDefault                 = 0
+	mathTensorOp                = 1
+	mathTensorOpAllowConversion = 2
+	mathFMA                     = 3
+)
+
+// candidate is one ranked cuDNN algorithm, as Find or Get reports it.
+type candidate struct {
+	algo   int
+	status int
+	memory uint64
+	math   int
+}
+
+// choice is the algorithm a plan uses for one direction.
+type choice struct {
+	algo      int
+	math      int
+	workspace uint64
+}
+
+// pick returns the first usable candidate (they come best first): one that
+// can run (status 0), fits the workspace limit, and under FP32 does not use
+// tensor-op math.
+func pick(cands []candidate, p Precision, limit uint64, dir direction, key convKey) (choice, error) {
+	for _, c := range cands {
+		if c.status != 0 || c.memory > limit {
+			continue
+		}
+		if p == FP32 && (c.math == mathTensorOp || c.math == mathTensorOpAllowConversion) {
+			continue
+		}
+		return choice{algo: c.algo, math: c.math, workspace: c.memory}, nil
+	}
+	return choice{}, fmt.Errorf("cuda: cuDNN offers no %s algorithm for %s at %s precision within a %d MiB workspace (%d candidates); "+
+		"raise the limit with WithWorkspaceLimit or use another precision", dir, key, p, limit>>20, len(cands))
+}
+
+// Launch geometry of the project's grid-stride kernels.
+const (
+	blockSize = 256
+	// blocksPerSM is enough resident blocks to hide memory latency.
+	blocksPerSM = 16
+)
+
+// gridFor is the number of blocks for n elements: one thread per element,
+// capped at blocksPerSM blocks per multiprocessor (the kernels loop).
+func gridFor(n int64, sms int) uint32 {
+	g := (n + blockSize - 1) / blockSize
+	if lim := int64(max(sms, 1) * blocksPerSM); g > lim {
+		g = lim
+	}
+	return uint32(max(g, 1))
+}
+
+// roundUp rounds n up to a multiple of m.
+func roundUp(n, m uint64) uint64 { return (n + m - 1) / m * m }
+
+// Stats counts what the backend did that matters for speed, for tests and
+// benchmarks: in a steady training step Allocs stays put and StreamSyncs
+// grows by one (the loss read-back).
+type Stats struct {
+	// Allocs and Frees count device allocations (tensors, workspaces).
+	Allocs, Frees int
+	// StreamSyncs counts waits for the whole stream (cuStreamSynchronize).
+	StreamSyncs int
+	// StagingWaits counts waits for a pinned staging buffer to be free again
+	// (cuEventSynchronize on the copy that last read it); they return at
+	// once unless the host runs more than a batch ahead.
+	StagingWaits int
+	// Launches counts kernel launches of the project's own kernels.
+	Launches int
+}

@@ -1,0 +1,49 @@
+//go:build cuda
+
+package vgg
+
+import (
+	"math"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/vggo/vggo/device"
+	"github.com/vggo/vggo/kernels/cuda"
+	"github.com/vggo/vggo/vgg/fashionmnist"
+)
+
+// TestGPUTrainingMatchesCPU trains one small VGG on the GPU (strict FP32,
+// input resized on the device) and on the reference backend from the same
+// seed: the per-epoch losses and accuracies must agree closely. Float32 sums
+// in other orders make the runs drift apart slowly, so the tolerance is
+// loose compared with one op and tight compared with any real bug.
+func TestGPUTrainingMatchesCPU(t *testing.T) {
+	gpu, err := device.GPU(0, cuda.WithPrecision(cuda.FP32))
+	if err != nil {
+		t.Fatalf("no usable GPU (built with -tags cuda): %v", err)
+	}
+	defer gpu.Close()
+	t.Log(gpu.Description())
+	train, test := randomSet(512, 1), randomSet(128, 2)
+	fit := func(dev *device.Device) History {
+		trainData, err := fashionmnist.NewDataset(train, 32, true, 3)
+		require.NoError(t, err)
+		testData, err := fashionmnist.NewDataset(test, 32, false, 3)
+		require.NoError(t, err)
+		net, err := VGG(Arch{{1, 8}, {1, 16}}, Hidden(32), Classes(4), DropoutRate(0.5))
+		require.NoError(t, err)
+		h, err := Trainer{Device: dev, LR: 0.05, Epochs: 3, BatchSize: 64, Seed: 4}.Fit(net, trainData, testData)
+		require.NoError(t, err)
+		return h
+	}
+	want, got := fit(device.Ref()), fit(gpu)
+	for i := range want {
+		t.Logf("epoch %d: ref loss %.6f acc %.4f/%.4f, gpu loss %.6f acc %.4f/%.4f", i+1,
+			want[i].Loss, want[i].TrainAcc, want[i].TestAcc, got[i].Loss, got[i].TrainAcc, got[i].TestAcc)
+		assert.LessOrEqual(t, math.Abs(got[i].Loss-want[i].Loss), 1e-3*(1+want[i].Loss), "epoch %d loss", i+1)
+		assert.InDelta(t, want[i].TrainAcc, got[i].TrainAcc, 0.02, "epoch %d train acc", i+1)
+		assert.InDelta(t, want[i].TestAcc, got[i].TestAcc, 0.03, "epoch %d test acc", i+1)
+	}
+}
