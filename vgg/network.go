@@ -147,7 +147,7 @@ func (n *Network) Evaluate(dev *device.Device, data Dataset, batchSize int) (flo
 	if err := n.Build(dev, data.SampleShape(), 0); err != nil {
 		return 0, err
 	}
-	_, acc, err := n.epoch(data, 0, batchSize, nil)
+	_, acc, err := n.epoch(data, 0, batchSize, nil, nil)
 	return acc, err
 }
 

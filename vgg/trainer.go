@@ -1,10 +1,17 @@
 package vgg
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/vggo/vggo/device"
@@ -25,23 +32,70 @@ type Dataset interface {
 
 // Trainer runs minibatch SGD as the book's train_ch5 does: mean
 // softmax-cross-entropy loss, lr times the batch-mean gradient, one line per
-// epoch.
+// epoch. With Checkpoint set it saves a checkpoint after every epoch and when
+// stopped, and with Resume it continues from that checkpoint exactly where
+// it stopped.
 type Trainer struct {
 	Device    *device.Device // where to train; nil means device.TryGPU()
 	LR        float32        // learning rate (the book: 0.05)
-	Epochs    int            // passes over the training set (the book: 5)
+	Epochs    int            // total passes over the training set, resumed ones included (the book: 5)
 	BatchSize int            // examples per step (the book: 128)
 	Seed      uint64         // initial weights and dropout masks
-	Out       io.Writer      // progress lines; nil prints nothing
+	Out       io.Writer      // the book's per-epoch lines and notes; nil prints nothing
+
+	// Checkpoint is a directory for CheckpointFile, written atomically after
+	// every epoch and when Context is cancelled; "" keeps no checkpoint.
+	Checkpoint string
+	// Resume loads the checkpoint in Checkpoint (weights and TrainState)
+	// and continues from it.
+	Resume bool
+	// Context stops training when cancelled: the current batch finishes, a
+	// checkpoint is saved, and Fit returns an *InterruptedError. nil means
+	// context.Background().
+	Context context.Context
+	// Progress is told about every training batch; nil reports nothing.
+	Progress Progress
+	// Metrics receives one JSON object per epoch (a MetricsRecord) and line;
+	// nil writes none.
+	Metrics io.Writer
+}
+
+// Progress follows training batch by batch, for a progress bar or log lines.
+// Fit calls it from its own goroutine.
+type Progress interface {
+	// StartEpoch announces epoch (1-based) of batches training batches, of
+	// which done were finished before a resume.
+	StartEpoch(epoch, batches, done int)
+	// Batch reports done training batches of the epoch finished, and images
+	// trained on since StartEpoch.
+	Batch(done, images int)
+	// EndEpoch reports the finished epoch, before its line goes to Out.
+	EndEpoch(s EpochStats)
+	// Finish is called once when Fit returns, to clear the display.
+	Finish()
+}
+
+// MetricsRecord is one line of Trainer.Metrics.
+type MetricsRecord struct {
+	Epoch        int     `json:"epoch"`
+	Step         int     `json:"step"` // SGD steps done in all
+	Loss         float64 `json:"loss"`
+	TrainAcc     float64 `json:"train_acc"`
+	TestAcc      float64 `json:"test_acc"`
+	Seconds      float64 `json:"seconds"`
+	ImagesPerSec float64 `json:"images_per_sec"` // training images per second of training
+	LR           float32 `json:"lr"`
+	RSSBytes     int64   `json:"rss_bytes,omitempty"` // resident set size after the epoch (Linux)
+	HeapBytes    uint64  `json:"heap_bytes"`          // Go heap in use after the epoch
 }
 
 // EpochStats is one epoch's result, as the book prints it.
 type EpochStats struct {
-	Epoch    int     // 1-based
-	Loss     float64 // mean cross-entropy over the epoch's training batches
-	TrainAcc float64 // accuracy over the training passes (dropout on)
-	TestAcc  float64 // accuracy over the whole test set (dropout off)
-	Seconds  float64 // wall time of the epoch, test pass included
+	Epoch    int     `json:"epoch"`     // 1-based
+	Loss     float64 `json:"loss"`      // mean cross-entropy over the epoch's training batches
+	TrainAcc float64 `json:"train_acc"` // accuracy over the training passes (dropout on)
+	TestAcc  float64 `json:"test_acc"`  // accuracy over the whole test set (dropout off)
+	Seconds  float64 `json:"seconds"`   // wall time of the epoch, test pass included
 }
 
 func (s EpochStats) String() string {
@@ -55,7 +109,33 @@ type History []EpochStats
 // ErrDiverged is wrapped by Fit's error when the loss becomes NaN or Inf.
 var ErrDiverged = errors.New("training diverged")
 
-// Validate reports settings that cannot train, before any work starts.
+// ErrInterrupted is matched (errors.Is) by the *InterruptedError Fit
+// returns when its Context is cancelled.
+var ErrInterrupted = errors.New("training interrupted")
+
+// InterruptedError says where training stopped and where its checkpoint is.
+type InterruptedError struct {
+	Epoch      int    // the epoch (1-based) that was running
+	Batch      int    // training batches of it that were done
+	Checkpoint string // the checkpoint saved, or "" when Trainer.Checkpoint was unset
+}
+
+// Error says where training stopped and how to continue.
+func (e *InterruptedError) Error() string {
+	if e.Checkpoint == "" {
+		return fmt.Sprintf("training interrupted in epoch %d after %d batches; no checkpoint saved (set a checkpoint directory to keep progress)", e.Epoch, e.Batch)
+	}
+	return fmt.Sprintf("training interrupted in epoch %d after %d batches; checkpoint saved to %s (resume from it to continue)", e.Epoch, e.Batch, e.Checkpoint)
+}
+
+// Is makes errors.Is(err, ErrInterrupted) true.
+func (e *InterruptedError) Is(target error) bool { return target == ErrInterrupted }
+
+// errStop ends an epoch early when the context is cancelled.
+var errStop = errors.New("stop requested")
+
+// Validate reports settings that cannot train, before any work starts. With
+// Resume it also reads the checkpoint's header and training state.
 func (t Trainer) Validate() error {
 	switch {
 	case !(t.LR > 0) || math.IsInf(float64(t.LR), 0):
@@ -64,13 +144,46 @@ func (t Trainer) Validate() error {
 		return fmt.Errorf("vgg: epochs %d must be > 0", t.Epochs)
 	case t.BatchSize <= 0:
 		return fmt.Errorf("vgg: batch size %d must be > 0 (the book uses 128)", t.BatchSize)
+	case t.Resume && t.Checkpoint == "":
+		return errors.New("vgg: resume needs a checkpoint directory to resume from")
+	}
+	if t.Resume {
+		st, err := ReadTrainState(t.CheckpointPath())
+		if err != nil {
+			return err
+		}
+		return t.checkResume(st, -1)
+	}
+	return nil
+}
+
+// CheckpointPath is the checkpoint file in the Checkpoint directory, or ""
+// when Checkpoint is unset.
+func (t Trainer) CheckpointPath() string {
+	if t.Checkpoint == "" {
+		return ""
+	}
+	return filepath.Join(t.Checkpoint, CheckpointFile)
+}
+
+// checkResume reports a checkpoint this trainer cannot continue exactly.
+// batches is the training set's batch count, or -1 when not known yet.
+func (t Trainer) checkResume(st *TrainState, batches int) error {
+	path := t.CheckpointPath()
+	switch {
+	case st.Seed != t.Seed:
+		return fmt.Errorf("vgg: checkpoint %s was trained with seed %d, this run has seed %d: resume with the same seed (shuffling and dropout depend on it)", path, st.Seed, t.Seed)
+	case st.Batch > 0 && st.BatchSize != t.BatchSize:
+		return fmt.Errorf("vgg: checkpoint %s stopped in the middle of epoch %d with batch size %d, this run has %d: resume with batch size %d", path, st.Epoch+1, st.BatchSize, t.BatchSize, st.BatchSize)
+	case batches >= 0 && st.Batch > batches:
+		return fmt.Errorf("vgg: checkpoint %s stopped after batch %d of epoch %d, but the training set has only %d batches: resume on the same data", path, st.Batch, st.Epoch+1, batches)
 	}
 	return nil
 }
 
 // Fit trains net on train for t.Epochs epochs, reporting test accuracy after
-// each, and returns the history. An unbuilt net is built on the trainer's
-// device for train's sample shape.
+// each, and returns the history (including epochs done before a resume). An
+// unbuilt net is built on the trainer's device for train's sample shape.
 func (t Trainer) Fit(net *Network, train, test Dataset) (History, error) {
 	if err := t.Validate(); err != nil {
 		return nil, err
@@ -82,6 +195,11 @@ func (t Trainer) Fit(net *Network, train, test Dataset) (History, error) {
 		return nil, fmt.Errorf("vgg: training samples %s and test samples %s differ in shape",
 			kernels.ShapeString(train.SampleShape()), kernels.ShapeString(test.SampleShape()))
 	}
+	if t.Checkpoint != "" {
+		if err := os.MkdirAll(t.Checkpoint, 0o755); err != nil {
+			return nil, fmt.Errorf("vgg: checkpoint directory: %w", err)
+		}
+	}
 	dev := t.Device
 	if dev == nil {
 		dev = device.TryGPU()
@@ -89,28 +207,177 @@ func (t Trainer) Fit(net *Network, train, test Dataset) (History, error) {
 	if err := net.Build(dev, train.SampleShape(), t.Seed); err != nil {
 		return nil, err
 	}
-	if t.Out != nil {
-		fmt.Fprintf(t.Out, "training on %s\n", dev)
+	r := &fitRun{Trainer: t, net: net, sc: &hostScratch{}}
+	if r.Context == nil {
+		r.Context = context.Background()
 	}
-	st := &step{lr: t.LR, params: net.Params(), grads: buffers{ops: dev.Ops(), name: "logits"}}
-	var hist History
-	for e := range t.Epochs {
-		start := time.Now()
-		loss, trainAcc, err := net.epoch(train, e, t.BatchSize, st)
+	if r.Progress != nil {
+		defer r.Progress.Finish()
+	}
+	return r.fit(dev, train, test)
+}
+
+// fitRun is one Fit's working state.
+type fitRun struct {
+	Trainer
+	net   *Network
+	state TrainState
+	sc    *hostScratch
+}
+
+func (r *fitRun) printf(format string, args ...any) {
+	if r.Out != nil {
+		fmt.Fprintf(r.Out, format, args...)
+	}
+}
+
+func (r *fitRun) fit(dev *device.Device, train, test Dataset) (History, error) {
+	r.printf("training on %s\n", dev)
+	batches := (train.Len() + r.BatchSize - 1) / r.BatchSize
+	r.state = TrainState{Seed: r.Seed}
+	if r.Resume {
+		st, err := r.net.loadCheckpoint(r.CheckpointPath(), r.sc)
 		if err != nil {
-			return hist, err
+			return nil, err
 		}
-		_, testAcc, err := net.epoch(test, e, t.BatchSize, nil)
-		if err != nil {
-			return hist, err
+		if st == nil {
+			return nil, fmt.Errorf("vgg: %s holds weights but no training state: it cannot be resumed", r.CheckpointPath())
 		}
-		s := EpochStats{Epoch: e + 1, Loss: loss, TrainAcc: trainAcc, TestAcc: testAcc, Seconds: time.Since(start).Seconds()}
-		hist = append(hist, s)
-		if t.Out != nil {
-			fmt.Fprintln(t.Out, s)
+		if err := r.checkResume(st, batches); err != nil {
+			return nil, err
+		}
+		r.state = *st
+		r.printf("resuming from %s: %d epochs and %d batches done\n", r.CheckpointPath(), st.Epoch, st.Batch)
+		if st.LR != r.LR {
+			r.printf("learning rate %v (the checkpoint was trained with %v)\n", r.LR, st.LR)
+		}
+		if st.Epoch >= r.Epochs {
+			r.printf("the checkpoint has %d epochs already: ask for more epochs to train on\n", st.Epoch)
+			return st.History, nil
 		}
 	}
-	return hist, nil
+	r.state.LR, r.state.BatchSize = r.LR, r.BatchSize
+	st := &step{lr: r.LR, params: r.net.Params(), grads: buffers{ops: dev.Ops(), name: "logits"}}
+	for e := r.state.Epoch; e < r.Epochs; e++ {
+		if err := r.runEpoch(e, batches, st, train, test); err != nil {
+			return r.state.History, err
+		}
+	}
+	return r.state.History, nil
+}
+
+// runEpoch trains epoch e (0-based) from where the state says, tests, and
+// checkpoints.
+func (r *fitRun) runEpoch(e, batches int, st *step, train, test Dataset) error {
+	start := time.Now()
+	s := &r.state
+	seen0, images := s.Seen, 0
+	if r.Progress != nil {
+		r.Progress.StartEpoch(e+1, batches, s.Batch)
+	}
+	run := &epochRun{from: s.Batch, sums: epochSums{s.LossSum, s.Correct, s.Seen}, after: func(done int, sums epochSums) error {
+		s.Step++
+		s.Batch, s.LossSum, s.Correct, s.Seen = done, sums.lossSum, sums.correct, sums.seen
+		images = sums.seen - seen0
+		if r.Progress != nil {
+			r.Progress.Batch(done, images)
+		}
+		return r.Context.Err()
+	}}
+	loss, trainAcc, err := r.net.epoch(train, e, r.BatchSize, st, run)
+	if err == nil && r.Context.Err() != nil {
+		err = r.Context.Err()
+	}
+	trainSecs := time.Since(start).Seconds()
+	if err != nil {
+		if r.Context.Err() != nil {
+			return r.interrupt(e, start)
+		}
+		if errors.Is(err, ErrDiverged) && r.Checkpoint != "" && s.Epoch > 0 {
+			return fmt.Errorf("%w; %s still holds epoch %d: resume from it with a lower learning rate", err, r.CheckpointPath(), s.Epoch)
+		}
+		return err
+	}
+	stop := &epochRun{after: func(int, epochSums) error { return r.Context.Err() }}
+	_, testAcc, err := r.net.epoch(test, e, r.BatchSize, nil, stop)
+	if err != nil {
+		if r.Context.Err() != nil {
+			return r.interrupt(e, start)
+		}
+		return err
+	}
+	stats := EpochStats{Epoch: e + 1, Loss: loss, TrainAcc: trainAcc, TestAcc: testAcc, Seconds: s.Seconds + time.Since(start).Seconds()}
+	s.History = append(s.History, stats)
+	s.Epoch, s.Batch, s.LossSum, s.Correct, s.Seen, s.Seconds = e+1, 0, 0, 0, 0, 0
+	if r.Progress != nil {
+		r.Progress.EndEpoch(stats)
+	}
+	r.printf("%s\n", stats)
+	if r.Metrics != nil {
+		if err := r.writeMetrics(stats, float64(images), trainSecs); err != nil {
+			return err
+		}
+	}
+	if r.Checkpoint != "" {
+		s.Dropout = r.net.dropoutSteps()
+		if err := r.net.saveCheckpoint(r.CheckpointPath(), s, r.sc); err != nil {
+			return err
+		}
+	}
+	if r.Context.Err() != nil {
+		return &InterruptedError{Epoch: e + 1, Batch: batches, Checkpoint: r.CheckpointPath()}
+	}
+	return nil
+}
+
+// interrupt saves the unfinished epoch e's state and reports where.
+func (r *fitRun) interrupt(e int, start time.Time) error {
+	s := &r.state
+	s.Seconds += time.Since(start).Seconds()
+	if r.Checkpoint != "" {
+		s.Dropout = r.net.dropoutSteps()
+		if err := r.net.saveCheckpoint(r.CheckpointPath(), s, r.sc); err != nil {
+			return fmt.Errorf("vgg: interrupted, but saving the checkpoint failed: %w", err)
+		}
+	}
+	return &InterruptedError{Epoch: e + 1, Batch: s.Batch, Checkpoint: r.CheckpointPath()}
+}
+
+// writeMetrics appends one JSON line for the epoch.
+func (r *fitRun) writeMetrics(s EpochStats, images, trainSecs float64) error {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	rec := MetricsRecord{Epoch: s.Epoch, Step: r.state.Step, Loss: s.Loss, TrainAcc: s.TrainAcc, TestAcc: s.TestAcc,
+		Seconds: s.Seconds, LR: r.LR, RSSBytes: residentBytes(), HeapBytes: ms.HeapInuse}
+	if trainSecs > 0 {
+		rec.ImagesPerSec = images / trainSecs
+	}
+	b, err := json.Marshal(rec)
+	if err != nil {
+		return fmt.Errorf("vgg: metrics: %w", err)
+	}
+	if _, err := r.Metrics.Write(append(b, '\n')); err != nil {
+		return fmt.Errorf("vgg: writing metrics: %w", err)
+	}
+	return nil
+}
+
+// residentBytes is the process's resident set size from /proc/self/statm,
+// or 0 where that file does not exist.
+func residentBytes() int64 {
+	b, err := os.ReadFile("/proc/self/statm")
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 2 {
+		return 0
+	}
+	pages, err := strconv.ParseInt(f[1], 10, 64)
+	if err != nil {
+		return 0
+	}
+	return pages * int64(os.Getpagesize())
 }
 
 // step is the training half of an epoch: the logits' gradient buffers and
@@ -121,9 +388,24 @@ type step struct {
 	grads  buffers
 }
 
+// epochSums are an epoch's running totals.
+type epochSums struct {
+	lossSum       float64
+	correct, seen int
+}
+
+// epochRun resumes a pass part-way and watches it batch by batch.
+type epochRun struct {
+	from  int       // batches already done
+	sums  epochSums // their totals
+	after func(done int, sums epochSums) error
+}
+
 // epoch runs one pass over data and returns the mean loss and the accuracy.
-// With st == nil it evaluates (dropout off, no gradients).
-func (n *Network) epoch(data Dataset, e, batchSize int, st *step) (float64, float64, error) {
+// With st == nil it evaluates (dropout off, no gradients). A non-nil run
+// starts at batch run.from with run.sums and calls run.after after each
+// batch; an error from it ends the pass.
+func (n *Network) epoch(data Dataset, e, batchSize int, st *step, run *epochRun) (float64, float64, error) {
 	if !equalInts(data.SampleShape(), n.sample) {
 		return 0, 0, fmt.Errorf("vgg: data samples %s, network built for %s",
 			kernels.ShapeString(data.SampleShape()), kernels.ShapeString(n.sample))
@@ -132,10 +414,13 @@ func (n *Network) epoch(data Dataset, e, batchSize int, st *step) (float64, floa
 	per := kernels.Numel(n.sample)
 	x := make([]float32, batchSize*per)
 	labels := make([]float32, batchSize)
-	var lossSum float64
-	var correct, seen int
+	var sums epochSums
+	from := 0
+	if run != nil {
+		sums, from = run.sums, run.from
+	}
 	batches := (data.Len() + batchSize - 1) / batchSize
-	for i := range batches {
+	for i := from; i < batches; i++ {
 		count, xt, lt, err := n.nextBatch(data, e, i, batchSize, x, labels)
 		if err != nil {
 			return 0, 0, err
@@ -167,9 +452,14 @@ func (n *Network) epoch(data Dataset, e, batchSize int, st *step) (float64, floa
 				}
 			}
 		}
-		lossSum += loss * float64(count)
-		correct += c
-		seen += count
+		sums.lossSum += loss * float64(count)
+		sums.correct += c
+		sums.seen += count
+		if run != nil && run.after != nil {
+			if err := run.after(i+1, sums); err != nil {
+				return 0, 0, err
+			}
+		}
 	}
-	return lossSum / float64(seen), float64(correct) / float64(seen), nil
+	return sums.lossSum / float64(sums.seen), float64(sums.correct) / float64(sums.seen), nil
 }

@@ -6,19 +6,32 @@
 //	go run ./examples/fashion                  # the book's settings
 //	go run ./examples/fashion -shapes          # the shape walk of a 1x1x224x224 sample
 //	go run ./examples/fashion -resize 32 -train-limit 3000 -device cpu
+//	go run ./examples/fashion -summary -ratio 1    # cost per layer, and against AlexNet
+//	go run ./examples/fashion -checkpoint ckpt -plot curves.png -metrics metrics.jsonl
+//	go run ./examples/fashion -checkpoint ckpt -resume   # continue where it stopped
+//
+// Ctrl-C (or SIGTERM) finishes the current batch, saves a checkpoint, says
+// where, and exits with status 130; a second Ctrl-C exits at once, leaving
+// the last checkpoint on disk intact.
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
+	"strings"
+	"syscall"
 
 	"github.com/vggo/vggo/device"
 	"github.com/vggo/vggo/kernels/cuda"
 	"github.com/vggo/vggo/vgg"
+	"github.com/vggo/vggo/vgg/curves"
 	"github.com/vggo/vggo/vgg/fashionmnist"
+	"github.com/vggo/vggo/vgg/progress"
 )
 
 type config struct {
@@ -35,6 +48,13 @@ type config struct {
 	testLimit  int
 	shapes     bool
 	precision  string
+	hidden     int
+	checkpoint string
+	resume     bool
+	quiet      bool
+	metrics    string
+	plot       string
+	summary    bool
 }
 
 func parseFlags(args []string, errOut io.Writer) (config, error) {
@@ -54,6 +74,13 @@ func parseFlags(args []string, errOut io.Writer) (config, error) {
 	fs.IntVar(&c.testLimit, "test-limit", 0, "use only the first N test images (0: all)")
 	fs.BoolVar(&c.shapes, "shapes", false, "print the shape walk of a 1x1x224x224 sample and exit")
 	fs.StringVar(&c.precision, "precision", "tf32", "GPU math: tf32 (tensor cores, the default) or fp32 (strict)")
+	fs.IntVar(&c.hidden, "hidden", 4096, "width of the two hidden dense layers")
+	fs.StringVar(&c.checkpoint, "checkpoint", "", "directory for "+vgg.CheckpointFile+", saved every epoch and on Ctrl-C")
+	fs.BoolVar(&c.resume, "resume", false, "continue from the checkpoint in -checkpoint DIR")
+	fs.BoolVar(&c.quiet, "quiet", false, "no progress bar or progress lines, only the per-epoch lines")
+	fs.StringVar(&c.metrics, "metrics", "", "write one JSON line per epoch to this file (appended to on -resume)")
+	fs.StringVar(&c.plot, "plot", "", "draw loss and accuracy per epoch to this .png or .svg file")
+	fs.BoolVar(&c.summary, "summary", false, "print each layer's output shape, parameters, FLOPs and activation memory, compare with AlexNet, and exit")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -67,6 +94,15 @@ func parseFlags(args []string, errOut io.Writer) (config, error) {
 		return c, fmt.Errorf("-resize %d must be > 0", c.resize)
 	case c.trainLimit < 0 || c.testLimit < 0:
 		return c, errors.New("-train-limit and -test-limit must be >= 0")
+	case c.hidden <= 0:
+		return c, fmt.Errorf("-hidden %d must be > 0", c.hidden)
+	case c.resume && c.checkpoint == "":
+		return c, errors.New("-resume needs -checkpoint DIR, the directory to resume from")
+	}
+	if c.plot != "" {
+		if err := curves.CheckPath(c.plot); err != nil {
+			return c, fmt.Errorf("-plot: %w", err)
+		}
 	}
 	if _, err := cuda.ParsePrecision(c.precision); err != nil {
 		return c, fmt.Errorf("-precision: %w", err)
@@ -79,16 +115,88 @@ func main() {
 	if errors.Is(err, flag.ErrHelp) {
 		os.Exit(0)
 	}
-	if err == nil {
-		err = run(c, os.Stdout)
-	}
 	if err != nil {
+		fmt.Fprintln(os.Stderr, "fashion:", err)
+		os.Exit(2)
+	}
+	ctx, stop := stopOnSignal(os.Stderr)
+	err = run(ctx, c, os.Stdout, os.Stderr)
+	stop()
+	switch {
+	case errors.Is(err, vgg.ErrInterrupted):
+		fmt.Fprintln(os.Stderr, "fashion:", err)
+		if c.checkpoint != "" {
+			fmt.Fprintf(os.Stderr, "fashion: continue with the same flags and -resume -checkpoint %s\n", c.checkpoint)
+		}
+		os.Exit(130)
+	case err != nil:
 		fmt.Fprintln(os.Stderr, "fashion:", err)
 		os.Exit(1)
 	}
 }
 
-func run(c config, out io.Writer) error {
+// stopOnSignal returns a context cancelled by the first SIGINT or SIGTERM,
+// so training finishes its batch and saves a checkpoint; a second signal
+// exits at once with status 130 (checkpoint writes are atomic, so the last
+// one on disk stays intact). Call the returned function when done.
+func stopOnSignal(stderr io.Writer) (context.Context, func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		select {
+		case <-sigs:
+		case <-ctx.Done():
+			return
+		}
+		fmt.Fprintln(stderr, "\nfashion: stopping after this batch to save a checkpoint (interrupt again to quit at once)")
+		cancel()
+		<-sigs
+		fmt.Fprintln(stderr, "fashion: quitting now; the last checkpoint on disk is intact")
+		os.Exit(130)
+	}()
+	return ctx, func() {
+		signal.Stop(sigs)
+		cancel()
+	}
+}
+
+// buildNet makes the network the flags describe.
+func buildNet(c config, arch vgg.Arch) (*vgg.Network, error) {
+	return vgg.VGG(vgg.SmallConvArch(arch, c.ratio), vgg.Hidden(c.hidden))
+}
+
+// summary prints the network's per-layer costs for the flags' image and
+// batch size, and compares them with the book's AlexNet.
+func summary(c config, arch vgg.Arch, out io.Writer) error {
+	net, err := buildNet(c, arch)
+	if err != nil {
+		return err
+	}
+	sample := []int{1, c.resize, c.resize}
+	s, err := net.Summary(sample, c.batchSize)
+	if err != nil {
+		return fmt.Errorf("-resize %d: %w", c.resize, err)
+	}
+	name := "VGG-" + strings.TrimPrefix(strings.ToLower(strings.ReplaceAll(c.arch, "-", "")), "vgg")
+	if c.ratio != 1 {
+		name += fmt.Sprintf(" (channels / %d)", c.ratio)
+	}
+	fmt.Fprintf(out, "%s, batch %d:\n%s\n", name, c.batchSize, s)
+	alex, err := vgg.AlexNet(vgg.Hidden(c.hidden))
+	if err != nil {
+		return err
+	}
+	as, err := alex.Summary(sample, c.batchSize)
+	if err != nil {
+		fmt.Fprintf(out, "(no AlexNet comparison: %v)\n", err)
+		return nil
+	}
+	fmt.Fprintf(out, "The book's AlexNet (d2l 5.6), batch %d:\n%s\n%s", c.batchSize, as, s.Compare(name, as, "AlexNet"))
+	return nil
+}
+
+func run(ctx context.Context, c config, out, errOut io.Writer) error {
 	arch, err := vgg.ArchByName(c.arch)
 	if err != nil {
 		return err
@@ -108,12 +216,17 @@ func run(c config, out io.Writer) error {
 		}
 		return nil
 	}
-	net, err := vgg.VGG(vgg.SmallConvArch(arch, c.ratio))
+	if c.summary {
+		return summary(c, arch, out)
+	}
+	net, err := buildNet(c, arch)
 	if err != nil {
 		return err
 	}
-	tr := vgg.Trainer{LR: float32(c.lr), Epochs: c.epochs, BatchSize: c.batchSize, Seed: c.seed, Out: out}
-	// Bad flags fail here, before the data is read or a device is opened.
+	tr := vgg.Trainer{LR: float32(c.lr), Epochs: c.epochs, BatchSize: c.batchSize, Seed: c.seed, Out: out,
+		Checkpoint: c.checkpoint, Resume: c.resume, Context: ctx}
+	// Bad flags (and a -resume with no usable checkpoint) fail here, before
+	// the data is read or a device is opened.
 	if err := tr.Validate(); err != nil {
 		return err
 	}
@@ -126,6 +239,21 @@ func run(c config, out io.Writer) error {
 		return err
 	}
 	defer dev.Close()
+	if !c.quiet {
+		tr.Progress = progress.New(errOut)
+	}
+	if c.metrics != "" {
+		mode := os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+		if c.resume {
+			mode = os.O_WRONLY | os.O_CREATE | os.O_APPEND
+		}
+		f, err := os.OpenFile(c.metrics, mode, 0o644)
+		if err != nil {
+			return fmt.Errorf("-metrics: %w", err)
+		}
+		defer f.Close()
+		tr.Metrics = f
+	}
 	train, test, err := fashionmnist.Load(c.data)
 	if err != nil {
 		return err
@@ -149,6 +277,12 @@ func run(c config, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	_, err = tr.Fit(net, trainData, testData)
+	hist, err := tr.Fit(net, trainData, testData)
+	if c.plot != "" && len(hist) > 0 {
+		if perr := curves.Save(c.plot, hist); perr != nil {
+			return errors.Join(err, perr)
+		}
+		fmt.Fprintf(out, "curves: %s\n", c.plot)
+	}
 	return err
 }

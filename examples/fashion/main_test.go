@@ -1,20 +1,260 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
 	"io"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/vggo/vggo/device"
+	"github.com/vggo/vggo/vgg"
 )
+
+// writeFixture writes a small random Fashion-MNIST-shaped data set (28x28
+// images, labels 0..9) into dir.
+func writeFixture(t *testing.T, dir string, train, test int) {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, split := range []struct {
+		name string
+		n    int
+	}{{"train", train}, {"t10k", test}} {
+		img := binary.BigEndian.AppendUint32([]byte{0, 0, 8, 3}, uint32(split.n))
+		img = binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint32(img, 28), 28)
+		lbl := binary.BigEndian.AppendUint32([]byte{0, 0, 8, 1}, uint32(split.n))
+		for range split.n * 28 * 28 {
+			img = append(img, byte(rng.IntN(256)))
+		}
+		for range split.n {
+			lbl = append(lbl, byte(rng.IntN(10)))
+		}
+		require.NoError(t, os.WriteFile(filepath.Join(dir, split.name+"-images-idx3-ubyte"), img, 0o644))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, split.name+"-labels-idx1-ubyte"), lbl, 0o644))
+	}
+}
+
+// buildExample compiles this command into a temporary directory.
+func buildExample(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "fashion")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	return bin
+}
+
+// tinyFlags train a 64x narrower VGG-11 on 32x32 images on the CPU.
+func tinyFlags(data, ckpt string) []string {
+	return []string{"-data", data, "-resize", "32", "-ratio", "64", "-hidden", "16", "-batch-size", "8",
+		"-device", "cpu", "-lr", "0.05", "-checkpoint", ckpt}
+}
+
+// lineWatcher collects a stream line by line and lets a test wait for a
+// line.
+type lineWatcher struct {
+	lines chan string
+	all   bytes.Buffer
+}
+
+func watch(t *testing.T, r io.Reader) *lineWatcher {
+	b := &lineWatcher{lines: make(chan string, 1<<16)}
+	go func() {
+		sc := bufio.NewScanner(r)
+		for sc.Scan() {
+			b.lines <- sc.Text()
+		}
+		close(b.lines)
+	}()
+	return b
+}
+
+// waitFor returns once a line containing s arrives.
+func (b *lineWatcher) waitFor(t *testing.T, s string) {
+	t.Helper()
+	deadline := time.After(2 * time.Minute)
+	for {
+		select {
+		case line, ok := <-b.lines:
+			if !ok {
+				t.Fatalf("output ended before %q:\n%s", s, b.all.String())
+			}
+			b.all.WriteString(line + "\n")
+			if strings.Contains(line, s) {
+				return
+			}
+		case <-deadline:
+			t.Fatalf("no %q within 2 minutes:\n%s", s, b.all.String())
+		}
+	}
+}
+
+// rest drains the stream after the process exits.
+func (b *lineWatcher) rest() string {
+	for line := range b.lines {
+		b.all.WriteString(line + "\n")
+	}
+	return b.all.String()
+}
+
+// loadInto checks that the checkpoint loads into the network the tiny
+// flags describe and returns its state.
+func loadInto(t *testing.T, path string) *vgg.TrainState {
+	t.Helper()
+	arch, err := vgg.ArchByName("vgg11")
+	require.NoError(t, err)
+	net, err := vgg.VGG(vgg.SmallConvArch(arch, 64), vgg.Hidden(16))
+	require.NoError(t, err)
+	require.NoError(t, net.Build(device.CPU(), []int{1, 32, 32}, 1))
+	st, err := net.LoadCheckpoint(path)
+	require.NoError(t, err)
+	require.NotNil(t, st)
+	return st
+}
+
+func exitCode(t *testing.T, err error) int {
+	t.Helper()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return ee.ExitCode()
+	}
+	require.NoError(t, err)
+	return 0
+}
+
+// TestCtrlC interrupts training once (finish the batch, save, exit 130),
+// resumes it to the end with metrics and a plot, then interrupts twice
+// (exit 130 at once, the last checkpoint intact).
+func TestCtrlC(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the command")
+	}
+	bin := buildExample(t)
+	data, ckpt := t.TempDir(), t.TempDir()
+	writeFixture(t, data, 400, 40)
+	path := filepath.Join(ckpt, vgg.CheckpointFile)
+
+	// Once: stop after the first progress line.
+	cmd := exec.Command(bin, append(tinyFlags(data, ckpt), "-epochs", "1000")...)
+	stderr, err := cmd.StderrPipe()
+	require.NoError(t, err)
+	var stdout bytes.Buffer
+	cmd.Stdout = &stdout
+	require.NoError(t, cmd.Start())
+	errs := watch(t, stderr)
+	errs.waitFor(t, "epoch 1: batch ")
+	require.NoError(t, cmd.Process.Signal(os.Interrupt))
+	code := exitCode(t, cmd.Wait())
+	msg := errs.rest()
+	assert.Equal(t, 130, code, "stdout:\n%s\nstderr:\n%s", stdout.String(), msg)
+	assert.Contains(t, msg, "checkpoint saved to "+path)
+	assert.Contains(t, msg, "-resume -checkpoint "+ckpt)
+	st := loadInto(t, path)
+	assert.Positive(t, st.Step)
+
+	// Resume and finish one more epoch than the checkpoint has.
+	metrics, plot := filepath.Join(ckpt, "metrics.jsonl"), filepath.Join(ckpt, "curves.svg")
+	epochs := st.Epoch + 1
+	out, err := exec.Command(bin, append(tinyFlags(data, ckpt), "-resume", "-quiet", "-epochs", strconv.Itoa(epochs),
+		"-metrics", metrics, "-plot", plot)...).CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	assert.Contains(t, string(out), "resuming from "+path)
+	assert.NotContains(t, string(out), ": batch ", "-quiet shows no progress")
+	assert.Regexp(t, `epoch \d+, loss \d\.\d{4}, train acc \d\.\d{3}, test acc \d\.\d{3}, time \d+\.\d sec`, string(out))
+	lines := strings.Split(strings.TrimSpace(readFile(t, metrics)), "\n")
+	require.Len(t, lines, 1)
+	var rec vgg.MetricsRecord
+	require.NoError(t, json.Unmarshal([]byte(lines[0]), &rec))
+	assert.Equal(t, epochs, rec.Epoch)
+	assert.Contains(t, readFile(t, plot), "<svg")
+	assert.Equal(t, epochs, loadInto(t, path).Epoch)
+
+	// Twice: quit at once; the checkpoint of the finished epochs survives.
+	cmd = exec.Command(bin, append(tinyFlags(data, ckpt), "-resume", "-epochs", "1000")...)
+	stderr, err = cmd.StderrPipe()
+	require.NoError(t, err)
+	cmd.Stdout = io.Discard
+	require.NoError(t, cmd.Start())
+	errs = watch(t, stderr)
+	errs.waitFor(t, ": batch ")
+	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
+	require.NoError(t, cmd.Process.Signal(os.Interrupt))
+	code = exitCode(t, cmd.Wait())
+	msg = errs.rest()
+	assert.Equal(t, 130, code, msg)
+	assert.GreaterOrEqual(t, loadInto(t, path).Epoch, epochs)
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	return string(b)
+}
+
+func TestBadFlagsFailBeforeWork(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"negative lr", []string{"-lr", "-0.1"}, "learning rate"},
+		{"batch 0", []string{"-batch-size", "0"}, "batch size 0"},
+		{"unknown arch", []string{"-arch", "vgg12"}, "unknown architecture"},
+		{"too small to halve", []string{"-resize", "16"}, "at least 32"},
+		{"resume without dir", []string{"-resume"}, "-resume needs -checkpoint"},
+		{"resume from nothing", []string{"-resume", "-checkpoint", "/nonexistent/dir"}, "no such file"},
+		{"plot format", []string{"-plot", "x.gif"}, ".png or .svg"},
+		{"hidden", []string{"-hidden", "0"}, "-hidden 0"},
+		{"epochs 0", []string{"-epochs", "0"}, "epochs"},
+		{"resize 0", []string{"-resize", "0"}, "-resize 0"},
+		{"ratio 0", []string{"-ratio", "0"}, "-ratio 0"},
+		{"ratio wider than the blocks", []string{"-ratio", "128"}, "0 channels"},
+		{"unknown device", []string{"-device", "tpu"}, "unknown device"},
+		{"negative limit", []string{"-train-limit", "-1"}, "-train-limit"},
+		{"precision", []string{"-precision", "fp16"}, "-precision"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stderr bytes.Buffer
+			c, err := parseFlags(append(tt.args, "-data", "/nonexistent/data"), &stderr)
+			if err == nil {
+				err = run(t.Context(), c, io.Discard, io.Discard)
+			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+			assert.NotContains(t, err.Error(), "fashionmnist", "failed before reading data")
+		})
+	}
+}
+
+func TestSummaryFlag(t *testing.T) {
+	c, err := parseFlags([]string{"-summary", "-ratio", "1", "-arch", "vgg16"}, io.Discard)
+	require.NoError(t, err)
+	var out bytes.Buffer
+	require.NoError(t, run(t.Context(), c, &out, io.Discard))
+	assert.Contains(t, out.String(), "VGG-16, batch 128:")
+	assert.Contains(t, out.String(), "features.28")
+	assert.Contains(t, out.String(), "VGG-16 vs AlexNet")
+}
 
 func TestShapesFlagPrintsTheBookWalk(t *testing.T) {
 	c, err := parseFlags([]string{"-shapes"}, io.Discard)
 	require.NoError(t, err)
 	var out bytes.Buffer
-	require.NoError(t, run(c, &out))
+	require.NoError(t, run(t.Context(), c, &out, io.Discard))
 	want := []string{
 		"(1, 64, 112, 112)", "(1, 128, 56, 56)", "(1, 256, 28, 28)", "(1, 512, 14, 14)", "(1, 512, 7, 7)",
 		"(1, 4096)", "(1, 4096)", "(1, 4096)", "(1, 4096)", "(1, 10)",
@@ -38,41 +278,10 @@ func TestDefaultsAreTheBooks(t *testing.T) {
 	assert.Equal(t, "vgg11", c.arch)
 }
 
-// Bad settings fail before any data is read: -data points nowhere in every
-// case, so an error about the data would mean the check came too late.
-func TestBadFlagsFailBeforeWork(t *testing.T) {
-	cases := []struct {
-		args []string
-		want string
-	}{
-		{[]string{"-lr", "-0.1"}, "learning rate"},
-		{[]string{"-batch-size", "0"}, "batch size"},
-		{[]string{"-epochs", "0"}, "epochs"},
-		{[]string{"-arch", "vgg12"}, "unknown architecture"},
-		{[]string{"-resize", "16"}, "at least 32"},
-		{[]string{"-resize", "0"}, "-resize 0"},
-		{[]string{"-ratio", "0"}, "-ratio 0"},
-		{[]string{"-ratio", "128"}, "0 channels"},
-		{[]string{"-device", "tpu"}, "unknown device"},
-		{[]string{"-train-limit", "-1"}, "-train-limit"},
-	}
-	for _, c := range cases {
-		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
-			cfg, err := parseFlags(append(c.args, "-data", t.TempDir()+"/none"), io.Discard)
-			if err == nil {
-				err = run(cfg, io.Discard)
-			}
-			require.Error(t, err)
-			assert.Contains(t, err.Error(), c.want)
-			assert.NotContains(t, err.Error(), "dataset-fashion-mnist")
-		})
-	}
-}
-
 func TestMissingDataSaysHowToFix(t *testing.T) {
-	c, err := parseFlags([]string{"-data", t.TempDir(), "-resize", "32"}, io.Discard)
+	c, err := parseFlags([]string{"-data", t.TempDir(), "-resize", "32", "-device", "cpu"}, io.Discard)
 	require.NoError(t, err)
-	err = run(c, io.Discard)
+	err = run(t.Context(), c, io.Discard, io.Discard)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "train-images-idx3-ubyte")
 	assert.Contains(t, err.Error(), "dataset-fashion-mnist")

@@ -1,0 +1,245 @@
+package vgg
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/vggo/vggo/kernels"
+)
+
+// SummaryRow is one layer of a Summary.
+type SummaryRow struct {
+	Name   string // the layer's name ("block1.conv0", "dense0", ...)
+	Module string // its PyTorch module ("features.0"), when it has parameters
+	Kind   string // what it computes ("conv 3x3 s1 p1 +relu", "maxpool 2x2 s2", ...)
+	Out    []int  // output shape for one image, (1,C,H,W) or (1,F)
+	Params int64  // trainable values
+	FLOPs  int64  // forward floating-point operations for one image (a multiply-add is 2)
+	Act    int64  // bytes of the output for one image (float32)
+}
+
+// Summary is a per-layer account of a network's size and cost for one input
+// shape: output shapes, parameters, forward FLOPs and activation memory.
+//
+// FLOPs count a multiply-add as two operations: 2·K·C·R·S·P·Q for a
+// convolution, 2·In·Out for a dense layer. Bias additions, ReLU, the max
+// pool's comparisons and dropout are not counted (they are under 1% of a
+// VGG's total). Activation memory is the float32 output each layer keeps for
+// the backward pass.
+type Summary struct {
+	Input  []int // the sample shape (C,H,W)
+	Batch  int   // the batch size the "at batch" column is for
+	Rows   []SummaryRow
+	Params int64 // totals over Rows
+	FLOPs  int64
+	Act    int64
+}
+
+// Summary walks the network's layers (down to the convolutions and pools
+// inside blocks) for samples of shape (C,H,W) and a batch size. It needs no
+// Build and allocates no tensors, so it is instant even for full-width VGG-19.
+func (n *Network) Summary(sample []int, batch int) (*Summary, error) {
+	if len(sample) != 3 || kernels.Numel(sample) <= 0 {
+		return nil, fmt.Errorf("vgg: Summary: sample shape %s must be (C,H,W) with positive sizes", kernels.ShapeString(sample))
+	}
+	if batch <= 0 {
+		return nil, fmt.Errorf("vgg: Summary: batch size %d must be > 0", batch)
+	}
+	if err := n.CheckInput(sample); err != nil {
+		return nil, err
+	}
+	s := &Summary{Input: append([]int(nil), sample...), Batch: batch}
+	in := append([]int{1}, sample...)
+	if _, err := summarize(s, n.seq.layers, in); err != nil {
+		return nil, err
+	}
+	for _, r := range s.Rows {
+		s.Params += r.Params
+		s.FLOPs += r.FLOPs
+		s.Act += r.Act
+	}
+	return s, nil
+}
+
+// summarize appends a row per leaf layer and returns the output shape.
+func summarize(s *Summary, layers []Layer, in []int) ([]int, error) {
+	for _, l := range layers {
+		if seq, ok := l.(*Sequential); ok {
+			var err error
+			if in, err = summarize(s, seq.layers, in); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		out, err := l.OutShape(in)
+		if err != nil {
+			return nil, err
+		}
+		row := SummaryRow{Name: l.Name(), Out: out, Act: 4 * int64(kernels.Numel(out))}
+		switch l := l.(type) {
+		case *Conv2D:
+			k, c, r := int64(l.Channels), int64(in[1]), int64(l.Kernel)
+			row.Module = l.prefix
+			row.Kind = fmt.Sprintf("conv %dx%d s%d p%d", l.Kernel, l.Kernel, l.Stride, l.Padding)
+			if l.ReLU {
+				row.Kind += " +relu"
+			}
+			row.Params = k*c*r*r + k
+			row.FLOPs = 2 * k * c * r * r * int64(out[2]) * int64(out[3])
+		case *MaxPool2D:
+			row.Kind = fmt.Sprintf("maxpool %dx%d s%d", l.Size, l.Size, l.Stride)
+		case *Dense:
+			fin := int64(kernels.Numel(in[1:]))
+			row.Module = l.prefix
+			row.Kind = "dense"
+			if l.ReLU {
+				row.Kind += " +relu"
+			}
+			row.Params = fin*int64(l.Units) + int64(l.Units)
+			row.FLOPs = 2 * fin * int64(l.Units)
+		case *Dropout:
+			row.Kind = fmt.Sprintf("dropout %g", l.Rate)
+		case *Flatten:
+			row.Kind = "flatten (a view)"
+			row.Act = 0
+		default:
+			row.Kind = fmt.Sprintf("%T", l)
+		}
+		s.Rows = append(s.Rows, row)
+		in = out
+	}
+	return in, nil
+}
+
+// String is the summary as an aligned table with totals.
+func (s *Summary) String() string {
+	var b strings.Builder
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "layer\tmodule\tkind\toutput\tparams\tMFLOPs\tact/image\tact@%d\t\n", s.Batch)
+	for _, r := range s.Rows {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", r.Name, r.Module, r.Kind, kernels.ShapeString(r.Out),
+			count(r.Params), mflops(r.FLOPs), bytesize(r.Act), bytesize(r.Act*int64(s.Batch)))
+	}
+	fmt.Fprintf(tw, "total\t\t\t\t%s\t%s\t%s\t%s\t\n", count(s.Params), mflops(s.FLOPs), bytesize(s.Act), bytesize(s.Act*int64(s.Batch)))
+	tw.Flush()
+	fmt.Fprintf(&b, "input %s; %s parameters (%s as float32); %.2f GFLOPs forward per image (a multiply-add is 2; bias, ReLU, pooling and dropout not counted); training costs about 3x the forward FLOPs\n",
+		kernels.ShapeString(s.Input), count(s.Params), bytesize(4*s.Params), float64(s.FLOPs)/1e9)
+	return b.String()
+}
+
+// Compare explains, from the numbers, why one network costs more than
+// another (for example VGG-11 against AlexNet on the same input).
+func (s *Summary) Compare(name string, other *Summary, otherName string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s vs %s on %s inputs:\n", name, otherName, kernels.ShapeString(s.Input))
+	fmt.Fprintf(&b, "  forward FLOPs  %8.2f G vs %8.2f G  (%.1fx)\n", float64(s.FLOPs)/1e9, float64(other.FLOPs)/1e9, ratio(s.FLOPs, other.FLOPs))
+	fmt.Fprintf(&b, "  parameters     %8.1f M vs %8.1f M  (%.1fx)\n", float64(s.Params)/1e6, float64(other.Params)/1e6, ratio(s.Params, other.Params))
+	fmt.Fprintf(&b, "  activations    %10s vs %10s  (%.1fx per image)\n", bytesize(s.Act), bytesize(other.Act), ratio(s.Act, other.Act))
+	convs := func(x *Summary) (n int, flops int64) {
+		for _, r := range x.Rows {
+			if strings.HasPrefix(r.Kind, "conv") {
+				n++
+				flops += r.FLOPs
+			}
+		}
+		return n, flops
+	}
+	n1, f1 := convs(s)
+	n2, f2 := convs(other)
+	first := func(x *Summary) SummaryRow { return x.Rows[0] }
+	fmt.Fprintf(&b, "Why: %s has %d convolutions doing %.0f%% of its FLOPs, %s %d doing %.0f%%. ",
+		name, n1, 100*ratio(f1, s.FLOPs), otherName, n2, 100*ratio(f2, other.FLOPs))
+	fmt.Fprintf(&b, "%s's first layer keeps the full resolution (%s out), while %s's first (%s) shrinks the image at once (%s out), so every later layer of %s works on far fewer positions. ",
+		name, kernels.ShapeString(first(s).Out), otherName, first(other).Kind, kernels.ShapeString(first(other).Out), otherName)
+	top := slices.Clone(s.Rows)
+	slices.SortStableFunc(top, func(a, b SummaryRow) int { return cmp.Compare(b.FLOPs, a.FLOPs) })
+	fmt.Fprintf(&b, "%s's costliest layers are", name)
+	for i, r := range top[:min(3, len(top))] {
+		sep := ","
+		if i == 0 {
+			sep = ""
+		}
+		fmt.Fprintf(&b, "%s %s (%s, %.2f GFLOPs)", sep, r.Name, kernels.ShapeString(r.Out), float64(r.FLOPs)/1e9)
+	}
+	big := slices.Clone(s.Rows)
+	slices.SortStableFunc(big, func(a, b SummaryRow) int { return cmp.Compare(b.Params, a.Params) })
+	fmt.Fprintf(&b, ". Most parameters sit in %s (%.1f M, %s in, %s out).\n",
+		big[0].Name, float64(big[0].Params)/1e6, rowBefore(s, big[0].Name), kernels.ShapeString(big[0].Out))
+	return b.String()
+}
+
+// rowBefore is the output shape of the row before name.
+func rowBefore(s *Summary, name string) string {
+	for i, r := range s.Rows {
+		if r.Name == name && i > 0 {
+			return kernels.ShapeString(s.Rows[i-1].Out)
+		}
+	}
+	return kernels.ShapeString(s.Input)
+}
+
+func ratio(a, b int64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+// count formats a parameter count with thousands separators.
+func count(n int64) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+func mflops(f int64) string { return fmt.Sprintf("%.1f", float64(f)/1e6) }
+
+// bytesize formats bytes in KiB, MiB or GiB.
+func bytesize(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.2f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+// AlexNet is the book's AlexNet (d2l section 5.6) for 224x224 Fashion-MNIST
+// images, built from the same layers as VGG so Summary can compare them:
+// conv 11x11 stride 4 (96), max pool 3/2, conv 5x5 pad 2 (256), pool 3/2,
+// three 3x3 convs (384, 384, 256), pool 3/2, then the same dense head as
+// VGG. Options change the head as for VGG.
+func AlexNet(opts ...Option) (*Network, error) {
+	o := options{hidden: 4096, dropout: 0.5, classes: 10, init: Xavier()}
+	for _, f := range opts {
+		f(&o)
+	}
+	if o.hidden <= 0 || o.classes <= 0 {
+		return nil, fmt.Errorf("vgg: hidden width %d and classes %d must be > 0", o.hidden, o.classes)
+	}
+	conv := func(name, prefix string, k, size, stride, pad int) *Conv2D {
+		return &Conv2D{name: name, prefix: prefix, Channels: k, Kernel: size, Stride: stride, Padding: pad, ReLU: true}
+	}
+	pool := func(name string) *MaxPool2D { return &MaxPool2D{name: name, Size: 3, Stride: 2} }
+	net := &Network{seq: NewSequential("alexnet",
+		conv("conv1", "features.0", 96, 11, 4, 1), pool("pool1"),
+		conv("conv2", "features.3", 256, 5, 1, 2), pool("pool2"),
+		conv("conv3", "features.6", 384, 3, 1, 1),
+		conv("conv4", "features.8", 384, 3, 1, 1),
+		conv("conv5", "features.10", 256, 3, 1, 1), pool("pool3"),
+		&Dense{name: "dense0", Units: o.hidden, ReLU: true, prefix: "classifier.0"},
+		&Dropout{name: "dropout0", Rate: o.dropout},
+		&Dense{name: "dense1", Units: o.hidden, ReLU: true, prefix: "classifier.3"},
+		&Dropout{name: "dropout1", Rate: o.dropout},
+		&Dense{name: "dense2", Units: o.classes, prefix: "classifier.6"},
+	), init: o.init}
+	return net, nil
+}
