@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/vggo/vggo/kernels"
+	"github.com/vggo/vggo/kernels/cpu"
 	"github.com/vggo/vggo/kernels/ref"
 )
 
@@ -73,9 +74,18 @@ func Ref() *Device {
 	return &Device{kind: KindCPU, name: "cpu", description: "cpu: reference backend (naive loops, float64 sums)", ops: ref.New()}
 }
 
-// CPU returns the CPU device on the fastest CPU backend available.
+// CPU returns the CPU device on the fast CPU backend (kernels/cpu): OpenBLAS
+// when it loads, else a pure-Go sgemm, as its Description says. When the
+// backend cannot start at all (VGGO_BLAS names a GEMM that is missing) it
+// returns the reference backend with Reason saying why.
 func CPU() *Device {
-	return Ref()
+	b, err := cpu.New()
+	if err != nil {
+		d := Ref()
+		d.reason = err.Error()
+		return d
+	}
+	return &Device{kind: KindCPU, name: "cpu", description: b.Description(), ops: b}
 }
 
 // GPU returns GPU i, or an error wrapping ErrNoGPU that says which library
