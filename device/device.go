@@ -65,6 +65,15 @@ func (d *Device) Reason() string { return d.reason }
 // Ops is the device's compute backend.
 func (d *Device) Ops() kernels.Ops { return d.ops }
 
+// WithOps returns a device like d whose backend is ops, for instrumenting a
+// backend (timing or counting its calls) without changing what runs. ops
+// usually wraps d.Ops(); closing either device closes ops.
+func (d *Device) WithOps(ops kernels.Ops) *Device {
+	c := *d
+	c.ops = ops
+	return &c
+}
+
 // Close releases the backend's resources. The device is unusable afterwards.
 func (d *Device) Close() error { return d.ops.Close() }
 

@@ -7,7 +7,9 @@ import "github.com/vggo/vggo/kernels"
 // in the core's L2 cache: 32K floats, 128 KiB.
 const tileFloats = 32 << 10
 
-// Conv2DForward implements kernels.Ops: per image, y(K,P·Q) =
+// Conv2DForward implements kernels.Ops. A single-channel stride-1 input (the
+// first layer) runs a direct convolution per image (see useDirect1);
+// otherwise, per image, y(K,P·Q) =
 // w(K,C·R·S) · im2col(x)(C·R·S,P·Q), then bias and ReLU on each output tile
 // while it is in cache. Images are spread over the workers; a 1x1 stride-1
 // convolution without padding skips im2col.
@@ -43,6 +45,12 @@ func (t *convForwardTask) do(wk, n int) {
 	crs, pq, chw := d.C*d.R*d.S, d.P*d.Q, d.C*d.H*d.W
 	xn := t.x[n*chw : (n+1)*chw]
 	yn := t.y[n*d.K*pq : (n+1)*d.K*pq]
+	if useDirect1(d, t.p) {
+		xp := buf(t.b.scratch, wk, padFloats(d, t.p))
+		wp := padPlane(xn, xp, d, t.p)
+		conv1Forward(xp, wp, t.w, t.bias, yn, d.K, d.R, d.S, d.P, d.Q, t.p.ReLU)
+		return
+	}
 	col := xn
 	if !directCol(d, t.p) {
 		col = buf(t.b.scratch, wk, crs*pq)
@@ -269,6 +277,19 @@ func (t *convFilterTask) do(wk, i int) {
 	acc := buf(t.b.accs, i, kcrs+d.K)
 	dwAcc, dbAcc := acc[:kcrs], acc[kcrs:]
 	lo, hi := span(d.N, t.parts, i)
+	if useDirect1(d, t.p) {
+		acc64 := buf64(t.b.accs64, i, kcrs+d.K)
+		clear(acc64)
+		for n := lo; n < hi; n++ {
+			xp := buf(t.b.scratch, wk, padFloats(d, t.p))
+			wp := padPlane(t.x[n*chw:(n+1)*chw], xp, d, t.p)
+			conv1BackwardFilter(xp, wp, t.dy[n*d.K*pq:(n+1)*d.K*pq], acc64, d.K, d.R, d.S, d.P, d.Q)
+		}
+		for j, v := range acc64 {
+			acc[j] = float32(v)
+		}
+		return
+	}
 	for n := lo; n < hi; n++ {
 		xn := t.x[n*chw : (n+1)*chw]
 		dyn := t.dy[n*d.K*pq : (n+1)*d.K*pq]

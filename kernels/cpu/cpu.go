@@ -60,6 +60,7 @@ type Backend struct {
 	pool    *workers
 	scratch [][]float32 // per worker: im2col columns
 	accs    [][]float32 // per worker: filter-gradient partial sums
+	accs64  [][]float64 // per worker: the same in float64 (direct path)
 
 	fwd   convForwardTask
 	bwdD  convDataTask
@@ -116,7 +117,7 @@ func openBLASPaths() []string {
 
 func newBackend(g gemm, why string) *Backend {
 	n := runtime.GOMAXPROCS(0)
-	b := &Backend{gemm: g, why: why, pool: newWorkers(n), scratch: make([][]float32, n), accs: make([][]float32, n)}
+	b := &Backend{gemm: g, why: why, pool: newWorkers(n), scratch: make([][]float32, n), accs: make([][]float32, n), accs64: make([][]float64, n)}
 	return b
 }
 
@@ -180,7 +181,7 @@ func (b *Backend) Close() error {
 	}
 	b.gemm.close()
 	b.gemm = closedGEMM{}
-	b.scratch, b.accs = make([][]float32, 1), make([][]float32, 1)
+	b.scratch, b.accs, b.accs64 = make([][]float32, 1), make([][]float32, 1), make([][]float64, 1)
 	return nil
 }
 
