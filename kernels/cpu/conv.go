@@ -2,16 +2,12 @@ package cpu
 
 import "github.com/vggo/vggo/kernels"
 
-// tileFloats is the size of the output tile that the forward convolution
-// finishes (bias, ReLU) right after its sgemm wrote it, so the tile is still
-// in the core's L2 cache: 32K floats, 128 KiB.
-const tileFloats = 32 << 10
-
 // Conv2DForward implements kernels.Ops. A single-channel stride-1 input (the
 // first layer) runs a direct convolution per image (see useDirect1);
-// otherwise, per image, y(K,P·Q) =
-// w(K,C·R·S) · im2col(x)(C·R·S,P·Q), then bias and ReLU on each output tile
-// while it is in cache. Images are spread over the workers; a 1x1 stride-1
+// otherwise, per image, y(K,P·Q) = w(K,C·R·S) · im2col(x)(C·R·S,P·Q), then
+// bias and ReLU in one pass over the image's output while it is in cache
+// (splitting the sgemm into cache-sized column tiles measured slower: with
+// the few output channels of VGG-11/4 it starves the sgemm). Images are spread over the workers; a 1x1 stride-1
 // convolution without padding skips im2col.
 // x is (N,C,H,W), w is (K,C,R,S), b is (K), y is (N,K,P,Q).
 func (b *Backend) Conv2DForward(x, w, bias, y kernels.Tensor, p kernels.Conv) error {
@@ -56,31 +52,8 @@ func (t *convForwardTask) do(wk, n int) {
 		col = buf(t.b.scratch, wk, crs*pq)
 		im2col(xn, col, d, t.p)
 	}
-	chunk := max(tileFloats/d.K, 64)
-	for j0 := 0; j0 < pq; j0 += chunk {
-		nb := min(chunk, pq-j0)
-		t.b.gemm.sgemm(false, false, d.K, nb, crs, t.w, crs, col[j0:], pq, 0, yn[j0:], pq)
-		for k := 0; k < d.K; k++ {
-			biasReLU(yn[k*pq+j0:k*pq+j0+nb], t.bias[k], t.p.ReLU)
-		}
-	}
-}
-
-// biasReLU adds bias to row and, when relu, clamps it at 0.
-func biasReLU(row []float32, bias float32, relu bool) {
-	if relu {
-		for i, v := range row {
-			v += bias
-			if v < 0 {
-				v = 0
-			}
-			row[i] = v
-		}
-		return
-	}
-	for i := range row {
-		row[i] += bias
-	}
+	t.b.gemm.sgemm(false, false, d.K, pq, crs, t.w, crs, col, pq, 0, yn, pq)
+	biasReLURows(yn, t.bias, pq, t.p.ReLU)
 }
 
 // directCol reports whether the im2col matrix of an image is the image
@@ -101,80 +74,6 @@ func validRange(q, stride, pad, s, w int) (lo, hi int) {
 	hi = min(hi, q)
 	lo = min(lo, hi)
 	return lo, hi
-}
-
-// im2col writes the columns of one image x (C,H,W) into col (C·R·S, P·Q):
-// col[(c,r,s), (p,q)] = x[c, p*StrideH-PadH+r, q*StrideW-PadW+s], 0 outside.
-func im2col(x, col []float32, d kernels.ConvDims, p kernels.Conv) {
-	pq, hw := d.P*d.Q, d.H*d.W
-	for c := 0; c < d.C; c++ {
-		xc := x[c*hw : (c+1)*hw]
-		for r := 0; r < d.R; r++ {
-			for s := 0; s < d.S; s++ {
-				row := col[((c*d.R+r)*d.S+s)*pq:][:pq]
-				lo, hi := validRange(d.Q, p.StrideW, p.PadW, s, d.W)
-				for oh := 0; oh < d.P; oh++ {
-					dst := row[oh*d.Q : (oh+1)*d.Q]
-					ih := oh*p.StrideH - p.PadH + r
-					if ih < 0 || ih >= d.H {
-						clear(dst)
-						continue
-					}
-					src := xc[ih*d.W : (ih+1)*d.W]
-					clear(dst[:lo])
-					clear(dst[hi:])
-					if p.StrideW == 1 {
-						copy(dst[lo:hi], src[lo-p.PadW+s:])
-						continue
-					}
-					for ow := lo; ow < hi; ow++ {
-						dst[ow] = src[ow*p.StrideW-p.PadW+s]
-					}
-				}
-			}
-		}
-	}
-}
-
-// col2im sums the columns dcol (C·R·S, P·Q) of one image back into dx
-// (C,H,W), the adjoint of im2col. dx is overwritten: for a stride-1 "same"
-// convolution the centre tap covers every pixel once and is copied, so dx
-// needs no zero-fill; otherwise each channel is cleared first.
-func col2im(dcol, dx []float32, d kernels.ConvDims, p kernels.Conv) {
-	pq, hw := d.P*d.Q, d.H*d.W
-	centre := p.StrideH == 1 && p.StrideW == 1 && d.P == d.H && d.Q == d.W && p.PadH < d.R && p.PadW < d.S
-	for c := 0; c < d.C; c++ {
-		dxc := dx[c*hw : (c+1)*hw]
-		if centre {
-			copy(dxc, dcol[((c*d.R+p.PadH)*d.S+p.PadW)*pq:][:pq])
-		} else {
-			clear(dxc)
-		}
-		for r := 0; r < d.R; r++ {
-			for s := 0; s < d.S; s++ {
-				if centre && r == p.PadH && s == p.PadW {
-					continue
-				}
-				row := dcol[((c*d.R+r)*d.S+s)*pq:][:pq]
-				lo, hi := validRange(d.Q, p.StrideW, p.PadW, s, d.W)
-				for oh := 0; oh < d.P; oh++ {
-					ih := oh*p.StrideH - p.PadH + r
-					if ih < 0 || ih >= d.H {
-						continue
-					}
-					dst := dxc[ih*d.W : (ih+1)*d.W]
-					src := row[oh*d.Q : (oh+1)*d.Q]
-					if p.StrideW == 1 {
-						add(dst[lo-p.PadW+s:hi-p.PadW+s], src[lo:hi])
-						continue
-					}
-					for ow := lo; ow < hi; ow++ {
-						dst[ow*p.StrideW-p.PadW+s] += src[ow]
-					}
-				}
-			}
-		}
-	}
 }
 
 // add computes dst += src elementwise; len(src) >= len(dst).

@@ -36,25 +36,9 @@ func (t *elementwiseTask) do(_, i int) {
 	lo, hi := i*chunkFloats, min((i+1)*chunkFloats, t.n)
 	switch t.kind {
 	case ewReLU: // a = x, c = y
-		x, y := t.a[lo:hi], t.c[lo:hi]
-		for j, v := range x {
-			if v > 0 {
-				y[j] = v
-			} else {
-				y[j] = 0
-			}
-		}
+		reluRange(t.a[lo:hi], t.c[lo:hi])
 	case ewReLUBackward: // a = y, b = dy, c = dx
-		y, dy, dx := t.a[lo:hi], t.b[lo:hi], t.c[lo:hi]
-		dy = dy[:len(y)]
-		dx = dx[:len(y)]
-		for j, v := range y {
-			if v > 0 {
-				dx[j] = dy[j]
-			} else {
-				dx[j] = 0
-			}
-		}
+		reluBackwardRange(t.a[lo:hi], t.b[lo:hi], t.c[lo:hi])
 	case ewDropout: // a = x, b = mask, c = y, f = scale
 		x, mask, y := t.a[lo:hi], t.b[lo:hi], t.c[lo:hi]
 		for j := range x {

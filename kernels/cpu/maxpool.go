@@ -2,12 +2,37 @@ package cpu
 
 import "github.com/vggo/vggo/kernels"
 
-// poolTask runs max pooling, forward or backward, one (n,c) plane per piece.
+// poolTask runs max pooling, forward or backward, over pieces of whole
+// (n,c) planes of about chunkFloats input elements.
 type poolTask struct {
-	d          kernels.PoolDims
-	p          kernels.Pool
-	backward   bool
-	x, dy, out []float32 // out is y (forward) or dx (backward)
+	d                   kernels.PoolDims
+	p                   kernels.Pool
+	backward            bool
+	x, dy, out          []float32 // out is y (forward) or dx (backward)
+	planes, per, pieces int
+}
+
+func (t *poolTask) split(planes int) {
+	t.planes = planes
+	t.per = max(1, chunkFloats/(t.d.H*t.d.W))
+	t.pieces = (planes + t.per - 1) / t.per
+}
+
+func (t *poolTask) do(_, i int) {
+	d, p := t.d, t.p
+	hw, pq := d.H*d.W, d.P*d.Q
+	lo, hi := i*t.per, min((i+1)*t.per, t.planes)
+	if p.WindowH == 2 && p.WindowW == 2 && p.StrideH == 2 && p.StrideW == 2 {
+		if t.backward {
+			unpool2x2Planes(t.x[lo*hw:hi*hw], t.dy[lo*pq:hi*pq], t.out[lo*hw:hi*hw], hi-lo, d)
+		} else {
+			pool2x2Planes(t.x[lo*hw:hi*hw], t.out[lo*pq:hi*pq], hi-lo, d)
+		}
+		return
+	}
+	for j := lo; j < hi; j++ {
+		t.plane(j)
+	}
 }
 
 // MaxPoolForward implements kernels.Ops: y[n,c,p,q] is the maximum of
@@ -24,7 +49,8 @@ func (b *Backend) MaxPoolForward(x, y kernels.Tensor, p kernels.Pool) error {
 		return err
 	}
 	b.mp = poolTask{d: d, p: p, x: xd, out: yd}
-	b.pool.run(&b.mp, d.N*d.C)
+	b.mp.split(d.N * d.C)
+	b.pool.run(&b.mp, b.mp.pieces)
 	b.mp = poolTask{}
 	return nil
 }
@@ -45,21 +71,19 @@ func (b *Backend) MaxPoolBackward(x, y, dy, dx kernels.Tensor, p kernels.Pool) e
 		return err
 	}
 	b.mp = poolTask{d: d, p: p, backward: true, x: xd, dy: dyd, out: dxd}
-	b.pool.run(&b.mp, d.N*d.C)
+	b.mp.split(d.N * d.C)
+	b.pool.run(&b.mp, b.mp.pieces)
 	b.mp = poolTask{}
 	return nil
 }
 
-func (t *poolTask) do(_, i int) {
+// plane pools plane i with any window (the general path).
+func (t *poolTask) plane(i int) {
 	d, p := t.d, t.p
 	hw, pq := d.H*d.W, d.P*d.Q
 	x := t.x[i*hw : (i+1)*hw]
 	if !t.backward {
 		y := t.out[i*pq : (i+1)*pq]
-		if p.WindowH == 2 && p.WindowW == 2 && p.StrideH == 2 && p.StrideW == 2 {
-			pool2x2(x, y, d)
-			return
-		}
 		for oh := 0; oh < d.P; oh++ {
 			for ow := 0; ow < d.Q; ow++ {
 				y[oh*d.Q+ow] = x[firstMax(x, d, oh, ow, p)]
@@ -69,10 +93,6 @@ func (t *poolTask) do(_, i int) {
 	}
 	dy := t.dy[i*pq : (i+1)*pq]
 	dx := t.out[i*hw : (i+1)*hw]
-	if p.WindowH == 2 && p.WindowW == 2 && p.StrideH == 2 && p.StrideW == 2 {
-		unpool2x2(x, dy, dx, d)
-		return
-	}
 	if p.StrideH >= p.WindowH && p.StrideW >= p.WindowW {
 		unpoolDisjoint(x, dy, dx, d, p)
 		return
@@ -82,72 +102,6 @@ func (t *poolTask) do(_, i int) {
 		for ow := 0; ow < d.Q; ow++ {
 			dx[firstMax(x, d, oh, ow, p)] += dy[oh*d.Q+ow]
 		}
-	}
-}
-
-// pool2x2 is the 2x2 stride-2 forward pass over one plane.
-func pool2x2(x, y []float32, d kernels.PoolDims) {
-	for oh := 0; oh < d.P; oh++ {
-		r0 := x[2*oh*d.W : 2*oh*d.W+2*d.Q]
-		r1 := x[(2*oh+1)*d.W : (2*oh+1)*d.W+2*d.Q]
-		out := y[oh*d.Q : (oh+1)*d.Q]
-		for ow := range out {
-			m := r0[2*ow]
-			if v := r0[2*ow+1]; v > m {
-				m = v
-			}
-			if v := r1[2*ow]; v > m {
-				m = v
-			}
-			if v := r1[2*ow+1]; v > m {
-				m = v
-			}
-			out[ow] = m
-		}
-	}
-}
-
-// unpool2x2 is the 2x2 stride-2 backward pass over one plane: each element
-// of dx is stored once.
-func unpool2x2(x, dy, dx []float32, d kernels.PoolDims) {
-	for oh := 0; oh < d.P; oh++ {
-		r0 := x[2*oh*d.W : 2*oh*d.W+2*d.Q]
-		r1 := x[(2*oh+1)*d.W : (2*oh+1)*d.W+2*d.Q]
-		d0 := dx[2*oh*d.W : (2*oh+1)*d.W]
-		d1 := dx[(2*oh+1)*d.W : (2*oh+2)*d.W]
-		g := dy[oh*d.Q : (oh+1)*d.Q]
-		for ow, v := range g {
-			a, b, c, e := r0[2*ow], r0[2*ow+1], r1[2*ow], r1[2*ow+1]
-			var g0, g1, g2, g3 float32
-			m, at := a, 0
-			if b > m {
-				m, at = b, 1
-			}
-			if c > m {
-				m, at = c, 2
-			}
-			if e > m {
-				at = 3
-			}
-			switch at {
-			case 0:
-				g0 = v
-			case 1:
-				g1 = v
-			case 2:
-				g2 = v
-			default:
-				g3 = v
-			}
-			d0[2*ow], d0[2*ow+1], d1[2*ow], d1[2*ow+1] = g0, g1, g2, g3
-		}
-		if d.W > 2*d.Q {
-			clear(d0[2*d.Q:])
-			clear(d1[2*d.Q:])
-		}
-	}
-	if d.H > 2*d.P {
-		clear(dx[2*d.P*d.W:])
 	}
 }
 
