@@ -125,10 +125,11 @@ func (t *convDataTask) do(wk, n int) {
 	col2im(dcol, dxn, d, t.p)
 }
 
-// Conv2DBackwardFilter implements kernels.Ops: the images are split into one
-// contiguous range per worker; each range sums dy(K,P·Q) · im2col(x)ᵀ and the
-// row sums of dy into its own buffer, and the buffers are added in a fixed
-// order, so results do not depend on scheduling. p.ReLU is ignored.
+// Conv2DBackwardFilter implements kernels.Ops: the images are split into
+// piecesPerWorker contiguous ranges per worker; each range sums
+// dy(K,P·Q) · im2col(x)ᵀ and the row sums of dy into its own buffer, and the
+// buffers are added in a fixed order, so results do not depend on
+// scheduling. p.ReLU is ignored.
 // x is (N,C,H,W), dy is (N,K,P,Q), dw is (K,C,R,S), db is (K).
 func (b *Backend) Conv2DBackwardFilter(x, dy, dw, db kernels.Tensor, p kernels.Conv) error {
 	const op = "Conv2DBackwardFilter"
@@ -143,7 +144,7 @@ func (b *Backend) Conv2DBackwardFilter(x, dy, dw, db kernels.Tensor, p kernels.C
 	if err != nil {
 		return err
 	}
-	parts := min(b.pool.n, d.N)
+	parts := min(piecesPerWorker*b.pool.n, d.N)
 	b.bwdF = convFilterTask{b: b, d: d, p: p, x: xd, dy: dyd, parts: parts}
 	b.pool.run(&b.bwdF, parts)
 	b.bwdF = convFilterTask{}

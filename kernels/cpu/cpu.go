@@ -52,6 +52,13 @@ func (e *BLASError) Error() string {
 		strings.Join(e.Tried, ", "), strings.Join(e.Reasons, "; "), OpenBLASEnv)
 }
 
+// piecesPerWorker is how many pieces an op with a reduction (filter
+// gradients, dense layers) is split into per worker: more than one, so that
+// a worker slowed by other processes on its core is helped by the others,
+// and a fixed number, so that sums are added in an order that does not
+// depend on scheduling.
+const piecesPerWorker = 4
+
 // Backend is the fast CPU implementation of kernels.Ops. It is driven by one
 // goroutine at a time and runs each op on its own worker goroutines.
 type Backend struct {
@@ -59,8 +66,8 @@ type Backend struct {
 	why     string // why the pure-Go sgemm runs, when it does
 	pool    *workers
 	scratch [][]float32 // per worker: im2col columns
-	accs    [][]float32 // per worker: filter-gradient partial sums
-	accs64  [][]float64 // per worker: the same in float64 (direct path)
+	accs    [][]float32 // per piece: filter-gradient partial sums
+	accs64  [][]float64 // per piece: the same in float64 (direct path)
 
 	fwd   convForwardTask
 	bwdD  convDataTask
@@ -117,7 +124,7 @@ func openBLASPaths() []string {
 
 func newBackend(g gemm, why string) *Backend {
 	n := runtime.GOMAXPROCS(0)
-	b := &Backend{gemm: g, why: why, pool: newWorkers(n), scratch: make([][]float32, n), accs: make([][]float32, n), accs64: make([][]float64, n)}
+	b := &Backend{gemm: g, why: why, pool: newWorkers(n), scratch: make([][]float32, n), accs: make([][]float32, piecesPerWorker*n), accs64: make([][]float64, piecesPerWorker*n)}
 	return b
 }
 
@@ -181,7 +188,7 @@ func (b *Backend) Close() error {
 	}
 	b.gemm.close()
 	b.gemm = closedGEMM{}
-	b.scratch, b.accs, b.accs64 = make([][]float32, 1), make([][]float32, 1), make([][]float64, 1)
+	b.scratch, b.accs, b.accs64 = make([][]float32, 1), make([][]float32, piecesPerWorker), make([][]float64, piecesPerWorker)
 	return nil
 }
 

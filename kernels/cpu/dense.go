@@ -81,7 +81,7 @@ func (b *Backend) DenseBackward(x, w, dy, dx, dw, db kernels.Tensor) error {
 // parallelGEMM computes C = op(A)·op(B) (beta 0) on all workers, splitting C
 // into row blocks when splitRows, else into column blocks.
 func (b *Backend) parallelGEMM(transA, transB bool, m, n, k int, a []float32, lda int, bm []float32, ldb int, c []float32, ldc int, splitRows bool) {
-	parts := b.pool.n
+	parts := piecesPerWorker * b.pool.n
 	if m*n*k < smallGEMM {
 		parts = 1
 	}
