@@ -23,8 +23,9 @@ func (b *Backend) Conv2DForward(x, w, bias, y kernels.Tensor, p kernels.Conv) er
 	if err != nil {
 		return err
 	}
-	b.fwd = convForwardTask{b: b, d: d, p: p, x: xd, w: wd, bias: bd, y: yd}
-	b.pool.run(&b.fwd, d.N)
+	g := groupSize(d, p, b.pool.n)
+	b.fwd = convForwardTask{b: b, d: d, p: p, x: xd, w: wd, bias: bd, y: yd, g: g}
+	b.pool.run(&b.fwd, (d.N+g-1)/g)
 	b.fwd = convForwardTask{}
 	return nil
 }
@@ -34,26 +35,95 @@ type convForwardTask struct {
 	d             kernels.ConvDims
 	p             kernels.Conv
 	x, w, bias, y []float32
+	g             int // images per sgemm
 }
 
-func (t *convForwardTask) do(wk, n int) {
+// do runs images [j·g, (j+1)·g).
+func (t *convForwardTask) do(wk, j int) {
 	d := t.d
-	crs, pq, chw := d.C*d.R*d.S, d.P*d.Q, d.C*d.H*d.W
-	xn := t.x[n*chw : (n+1)*chw]
-	yn := t.y[n*d.K*pq : (n+1)*d.K*pq]
+	crs, pq, chw, kpq := d.C*d.R*d.S, d.P*d.Q, d.C*d.H*d.W, d.K*d.P*d.Q
+	n0, n1 := j*t.g, min(d.N, (j+1)*t.g)
 	if useDirect1(d, t.p) {
-		xp := buf(t.b.scratch, wk, padFloats(d, t.p))
-		wp := padPlane(xn, xp, d, t.p)
-		conv1Forward(xp, wp, t.w, t.bias, yn, d.K, d.R, d.S, d.P, d.Q, t.p.ReLU)
+		for n := n0; n < n1; n++ {
+			xp := buf(t.b.scratch, wk, padFloats(d, t.p))
+			wp := padPlane(t.x[n*chw:(n+1)*chw], xp, d, t.p)
+			conv1Forward(xp, wp, t.w, t.bias, t.y[n*kpq:(n+1)*kpq], d.K, d.R, d.S, d.P, d.Q, t.p.ReLU)
+		}
 		return
 	}
-	col := xn
-	if !directCol(d, t.p) {
-		col = buf(t.b.scratch, wk, crs*pq)
-		im2col(xn, col, d, t.p)
+	g := n1 - n0
+	ld := g * pq
+	col := t.b.cols(wk, t.x[n0*chw:n1*chw], g, d, t.p)
+	out := t.y[n0*kpq : n1*kpq]
+	if g > 1 {
+		out = buf(t.b.scratch2, wk, d.K*ld)
 	}
-	t.b.gemm.sgemm(false, false, d.K, pq, crs, t.w, crs, col, pq, 0, yn, pq)
-	biasReLURows(yn, t.bias, pq, t.p.ReLU)
+	t.b.gemm.sgemm(false, false, d.K, ld, crs, t.w, crs, col, ld, 0, out, ld)
+	if g > 1 {
+		scatterCols(t.y[n0*kpq:n1*kpq], out, d.K, pq, g)
+	}
+	for n := n0; n < n1; n++ {
+		biasReLURows(t.y[n*kpq:(n+1)*kpq], t.bias, pq, t.p.ReLU)
+	}
+}
+
+// groupCols is about how many output columns (images × P·Q) one sgemm of a
+// convolution gets: the small images of the last blocks are put side by
+// side so the sgemm is not a thin sliver (at 32x32 the last block's images
+// are 2x2).
+const groupCols = 1024
+
+// groupSize is how many images one sgemm covers: enough for groupCols
+// columns, but few enough that every worker gets two groups or more.
+func groupSize(d kernels.ConvDims, p kernels.Conv, workers int) int {
+	if useDirect1(d, p) {
+		return 1
+	}
+	return max(1, min(groupCols/(d.P*d.Q), d.N/(2*workers)))
+}
+
+// cols returns the im2col matrix (C·R·S, g·P·Q) of the g images x (each
+// (C,H,W)), side by side, in worker wk's scratch; for a 1x1 stride-1
+// convolution of one image it is x itself.
+func (b *Backend) cols(wk int, x []float32, g int, d kernels.ConvDims, p kernels.Conv) []float32 {
+	crs, pq, chw := d.C*d.R*d.S, d.P*d.Q, d.C*d.H*d.W
+	if directCol(d, p) {
+		if g == 1 {
+			return x
+		}
+		col := buf(b.scratch, wk, crs*g*pq)
+		gatherCols(col, x, d.C, pq, g)
+		return col
+	}
+	col := buf(b.scratch, wk, crs*g*pq)
+	for i := range g {
+		im2col(x[i*chw:(i+1)*chw], col[i*pq:], g*pq, d, p)
+	}
+	return col
+}
+
+// gatherCols puts g images of src, each (rows, n), side by side into dst
+// (rows, g·n).
+func gatherCols(dst, src []float32, rows, n, g int) {
+	ld := g * n
+	for i := range g {
+		img := src[i*rows*n : (i+1)*rows*n]
+		for r := 0; r < rows; r++ {
+			copy(dst[r*ld+i*n:r*ld+(i+1)*n], img[r*n:(r+1)*n])
+		}
+	}
+}
+
+// scatterCols is the inverse of gatherCols: src (rows, g·n) into g images
+// of dst, each (rows, n).
+func scatterCols(dst, src []float32, rows, n, g int) {
+	ld := g * n
+	for i := range g {
+		img := dst[i*rows*n : (i+1)*rows*n]
+		for r := 0; r < rows; r++ {
+			copy(img[r*n:(r+1)*n], src[r*ld+i*n:r*ld+(i+1)*n])
+		}
+	}
 }
 
 // directCol reports whether the im2col matrix of an image is the image
@@ -98,8 +168,9 @@ func (b *Backend) Conv2DBackwardData(dy, w, dx kernels.Tensor, p kernels.Conv) e
 	if err != nil {
 		return err
 	}
-	b.bwdD = convDataTask{b: b, d: d, p: p, dy: dyd, w: wd, dx: dxd}
-	b.pool.run(&b.bwdD, d.N)
+	g := groupSize(d, p, b.pool.n)
+	b.bwdD = convDataTask{b: b, d: d, p: p, dy: dyd, w: wd, dx: dxd, g: g}
+	b.pool.run(&b.bwdD, (d.N+g-1)/g)
 	b.bwdD = convDataTask{}
 	return nil
 }
@@ -109,20 +180,35 @@ type convDataTask struct {
 	d         kernels.ConvDims
 	p         kernels.Conv
 	dy, w, dx []float32
+	g         int // images per sgemm
 }
 
-func (t *convDataTask) do(wk, n int) {
+// do runs images [j·g, (j+1)·g).
+func (t *convDataTask) do(wk, j int) {
 	d := t.d
-	crs, pq, chw := d.C*d.R*d.S, d.P*d.Q, d.C*d.H*d.W
-	dyn := t.dy[n*d.K*pq : (n+1)*d.K*pq]
-	dxn := t.dx[n*chw : (n+1)*chw]
-	if directCol(d, t.p) {
-		t.b.gemm.sgemm(true, false, crs, pq, d.K, t.w, crs, dyn, pq, 0, dxn, pq)
+	crs, pq, chw, kpq := d.C*d.R*d.S, d.P*d.Q, d.C*d.H*d.W, d.K*d.P*d.Q
+	n0, n1 := j*t.g, min(d.N, (j+1)*t.g)
+	g := n1 - n0
+	ld := g * pq
+	dyg := t.dy[n0*kpq : n1*kpq]
+	if g > 1 {
+		dyg = buf(t.b.scratch2, wk, d.K*ld)
+		gatherCols(dyg, t.dy[n0*kpq:n1*kpq], d.K, pq, g)
+	}
+	dx := t.dx[n0*chw : n1*chw]
+	if directCol(d, t.p) && g == 1 {
+		t.b.gemm.sgemm(true, false, crs, ld, d.K, t.w, crs, dyg, ld, 0, dx, ld)
 		return
 	}
-	dcol := buf(t.b.scratch, wk, crs*pq)
-	t.b.gemm.sgemm(true, false, crs, pq, d.K, t.w, crs, dyn, pq, 0, dcol, pq)
-	col2im(dcol, dxn, d, t.p)
+	dcol := buf(t.b.scratch, wk, crs*ld)
+	t.b.gemm.sgemm(true, false, crs, ld, d.K, t.w, crs, dyg, ld, 0, dcol, ld)
+	if directCol(d, t.p) {
+		scatterCols(dx, dcol, d.C, pq, g)
+		return
+	}
+	for i := range g {
+		col2im(dcol[i*pq:], dx[i*chw:(i+1)*chw], ld, d, t.p)
+	}
 }
 
 // Conv2DBackwardFilter implements kernels.Ops: the images are split into
@@ -145,7 +231,7 @@ func (b *Backend) Conv2DBackwardFilter(x, dy, dw, db kernels.Tensor, p kernels.C
 		return err
 	}
 	parts := min(piecesPerWorker*b.pool.n, d.N)
-	b.bwdF = convFilterTask{b: b, d: d, p: p, x: xd, dy: dyd, parts: parts}
+	b.bwdF = convFilterTask{b: b, d: d, p: p, x: xd, dy: dyd, parts: parts, g: groupSize(d, p, b.pool.n)}
 	b.pool.run(&b.bwdF, parts)
 	b.bwdF = convFilterTask{}
 	kcrs := len(dwd)
@@ -168,11 +254,12 @@ type convFilterTask struct {
 	p     kernels.Conv
 	x, dy []float32
 	parts int
+	g     int // images per sgemm
 }
 
 func (t *convFilterTask) do(wk, i int) {
 	d := t.d
-	crs, pq, chw := d.C*d.R*d.S, d.P*d.Q, d.C*d.H*d.W
+	crs, pq, chw, kpq := d.C*d.R*d.S, d.P*d.Q, d.C*d.H*d.W, d.K*d.P*d.Q
 	kcrs := d.K * crs
 	acc := buf(t.b.accs, i, kcrs+d.K)
 	dwAcc, dbAcc := acc[:kcrs], acc[kcrs:]
@@ -183,32 +270,33 @@ func (t *convFilterTask) do(wk, i int) {
 		for n := lo; n < hi; n++ {
 			xp := buf(t.b.scratch, wk, padFloats(d, t.p))
 			wp := padPlane(t.x[n*chw:(n+1)*chw], xp, d, t.p)
-			conv1BackwardFilter(xp, wp, t.dy[n*d.K*pq:(n+1)*d.K*pq], acc64, d.K, d.R, d.S, d.P, d.Q)
+			conv1BackwardFilter(xp, wp, t.dy[n*kpq:(n+1)*kpq], acc64, d.K, d.R, d.S, d.P, d.Q)
 		}
 		for j, v := range acc64 {
 			acc[j] = float32(v)
 		}
 		return
 	}
-	for n := lo; n < hi; n++ {
-		xn := t.x[n*chw : (n+1)*chw]
-		dyn := t.dy[n*d.K*pq : (n+1)*d.K*pq]
-		col := xn
-		if !directCol(d, t.p) {
-			col = buf(t.b.scratch, wk, crs*pq)
-			im2col(xn, col, d, t.p)
+	for n0 := lo; n0 < hi; n0 += t.g {
+		n1 := min(hi, n0+t.g)
+		g := n1 - n0
+		ld := g * pq
+		col := t.b.cols(wk, t.x[n0*chw:n1*chw], g, d, t.p)
+		dyg := t.dy[n0*kpq : n1*kpq]
+		if g > 1 {
+			dyg = buf(t.b.scratch2, wk, d.K*ld)
+			gatherCols(dyg, t.dy[n0*kpq:n1*kpq], d.K, pq, g)
 		}
 		var beta float32 = 1
-		if n == lo {
+		if n0 == lo {
 			beta = 0
+			clear(dbAcc)
 		}
-		t.b.gemm.sgemm(false, true, d.K, crs, pq, dyn, pq, col, pq, beta, dwAcc, crs)
-		for k := 0; k < d.K; k++ {
-			s := rowSum(dyn[k*pq : (k+1)*pq])
-			if n == lo {
-				dbAcc[k] = s
-			} else {
-				dbAcc[k] += s
+		t.b.gemm.sgemm(false, true, d.K, crs, ld, dyg, ld, col, ld, beta, dwAcc, crs)
+		for n := n0; n < n1; n++ {
+			dyn := t.dy[n*kpq : (n+1)*kpq]
+			for k := 0; k < d.K; k++ {
+				dbAcc[k] += rowSum(dyn[k*pq : (k+1)*pq])
 			}
 		}
 	}

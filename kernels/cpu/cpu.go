@@ -62,12 +62,13 @@ const piecesPerWorker = 4
 // Backend is the fast CPU implementation of kernels.Ops. It is driven by one
 // goroutine at a time and runs each op on its own worker goroutines.
 type Backend struct {
-	gemm    gemm
-	why     string // why the pure-Go sgemm runs, when it does
-	pool    *workers
-	scratch [][]float32 // per worker: im2col columns
-	accs    [][]float32 // per piece: filter-gradient partial sums
-	accs64  [][]float64 // per piece: the same in float64 (direct path)
+	gemm     gemm
+	why      string // why the pure-Go sgemm runs, when it does
+	pool     *workers
+	scratch  [][]float32 // per worker: im2col columns
+	scratch2 [][]float32 // per worker: side-by-side outputs or gradients of an image group
+	accs     [][]float32 // per piece: filter-gradient partial sums
+	accs64   [][]float64 // per piece: the same in float64 (direct path)
 
 	fwd   convForwardTask
 	bwdD  convDataTask
@@ -124,7 +125,7 @@ func openBLASPaths() []string {
 
 func newBackend(g gemm, why string) *Backend {
 	n := runtime.GOMAXPROCS(0)
-	b := &Backend{gemm: g, why: why, pool: newWorkers(n), scratch: make([][]float32, n), accs: make([][]float32, piecesPerWorker*n), accs64: make([][]float64, piecesPerWorker*n)}
+	b := &Backend{gemm: g, why: why, pool: newWorkers(n), scratch: make([][]float32, n), scratch2: make([][]float32, n), accs: make([][]float32, piecesPerWorker*n), accs64: make([][]float64, piecesPerWorker*n)}
 	return b
 }
 
@@ -188,7 +189,7 @@ func (b *Backend) Close() error {
 	}
 	b.gemm.close()
 	b.gemm = closedGEMM{}
-	b.scratch, b.accs, b.accs64 = make([][]float32, 1), make([][]float32, piecesPerWorker), make([][]float64, piecesPerWorker)
+	b.scratch, b.scratch2, b.accs, b.accs64 = make([][]float32, 1), make([][]float32, 1), make([][]float32, piecesPerWorker), make([][]float64, piecesPerWorker)
 	return nil
 }
 

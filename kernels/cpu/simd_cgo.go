@@ -121,15 +121,14 @@ static void vggo_valid(int q, int stride, int pad, int s, int w, int *lo, int *h
 	*hi = h;
 }
 
-// im2col of one image (C,H,W) into col (C*R*S, P*Q).
-VGGO_SIMD static void vggo_im2col(const float *restrict x, float *restrict col, int C, int H, int W, int R, int S,
-                                 int P, int Q, int sh, int sw, int ph, int pw) {
-	size_t pq = (size_t)P * Q;
+// im2col of one image (C,H,W) into col (C*R*S, P*Q), rows ld apart.
+VGGO_SIMD static void vggo_im2col(const float *restrict x, float *restrict col, size_t ld, int C, int H, int W, int R,
+                                 int S, int P, int Q, int sh, int sw, int ph, int pw) {
 	for (int c = 0; c < C; c++) {
 		const float *xc = x + (size_t)c * H * W;
 		for (int r = 0; r < R; r++) {
 			for (int s = 0; s < S; s++) {
-				float *row = col + ((size_t)(c * R + r) * S + s) * pq;
+				float *row = col + ((size_t)(c * R + r) * S + s) * ld;
 				int lo, hi;
 				vggo_valid(Q, sw, pw, s, W, &lo, &hi);
 				for (int oh = 0; oh < P; oh++) {
@@ -153,22 +152,23 @@ VGGO_SIMD static void vggo_im2col(const float *restrict x, float *restrict col, 
 	}
 }
 
-// col2im: dx (C,H,W) = the adjoint of im2col applied to dcol. For a
-// stride-1 "same" convolution the centre tap is copied (no zero-fill).
-VGGO_SIMD static void vggo_col2im(const float *restrict dcol, float *restrict dx, int C, int H, int W, int R, int S,
-                                 int P, int Q, int sh, int sw, int ph, int pw) {
+// col2im: dx (C,H,W) = the adjoint of im2col applied to dcol (rows ld
+// apart). For a stride-1 "same" convolution the centre tap is copied (no
+// zero-fill).
+VGGO_SIMD static void vggo_col2im(const float *restrict dcol, float *restrict dx, size_t ld, int C, int H, int W, int R,
+                                 int S, int P, int Q, int sh, int sw, int ph, int pw) {
 	size_t pq = (size_t)P * Q, hw = (size_t)H * W;
 	int centre = sh == 1 && sw == 1 && P == H && Q == W && ph < R && pw < S;
 	for (int c = 0; c < C; c++) {
 		float *dxc = dx + (size_t)c * hw;
 		if (centre)
-			memcpy(dxc, dcol + ((size_t)(c * R + ph) * S + pw) * pq, sizeof(float) * pq);
+			memcpy(dxc, dcol + ((size_t)(c * R + ph) * S + pw) * ld, sizeof(float) * pq);
 		else
 			memset(dxc, 0, sizeof(float) * hw);
 		for (int r = 0; r < R; r++) {
 			for (int s = 0; s < S; s++) {
 				if (centre && r == ph && s == pw) continue;
-				const float *row = dcol + ((size_t)(c * R + r) * S + s) * pq;
+				const float *row = dcol + ((size_t)(c * R + r) * S + s) * ld;
 				int lo, hi;
 				vggo_valid(Q, sw, pw, s, W, &lo, &hi);
 				for (int oh = 0; oh < P; oh++) {
@@ -222,12 +222,12 @@ func unpool2x2Planes(x, dy, dx []float32, planes int, d kernels.PoolDims) {
 	C.vggo_unpool2x2(fptr(x), fptr(dy), fptr(dx), C.int(planes), C.int(d.H), C.int(d.W), C.int(d.P), C.int(d.Q))
 }
 
-func im2col(x, col []float32, d kernels.ConvDims, p kernels.Conv) {
-	C.vggo_im2col(fptr(x), fptr(col), C.int(d.C), C.int(d.H), C.int(d.W), C.int(d.R), C.int(d.S), C.int(d.P), C.int(d.Q),
+func im2col(x, col []float32, ld int, d kernels.ConvDims, p kernels.Conv) {
+	C.vggo_im2col(fptr(x), fptr(col), C.size_t(ld), C.int(d.C), C.int(d.H), C.int(d.W), C.int(d.R), C.int(d.S), C.int(d.P), C.int(d.Q),
 		C.int(p.StrideH), C.int(p.StrideW), C.int(p.PadH), C.int(p.PadW))
 }
 
-func col2im(dcol, dx []float32, d kernels.ConvDims, p kernels.Conv) {
-	C.vggo_col2im(fptr(dcol), fptr(dx), C.int(d.C), C.int(d.H), C.int(d.W), C.int(d.R), C.int(d.S), C.int(d.P), C.int(d.Q),
+func col2im(dcol, dx []float32, ld int, d kernels.ConvDims, p kernels.Conv) {
+	C.vggo_col2im(fptr(dcol), fptr(dx), C.size_t(ld), C.int(d.C), C.int(d.H), C.int(d.W), C.int(d.R), C.int(d.S), C.int(d.P), C.int(d.Q),
 		C.int(p.StrideH), C.int(p.StrideW), C.int(p.PadH), C.int(p.PadW))
 }

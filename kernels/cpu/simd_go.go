@@ -64,15 +64,16 @@ func unpool2x2Planes(x, dy, dx []float32, planes int, d kernels.PoolDims) {
 	}
 }
 
-// im2col writes the columns of one image x (C,H,W) into col (C·R·S, P·Q):
+// im2col writes the columns of one image x (C,H,W) into col (C·R·S, P·Q),
+// whose rows are ld apart:
 // col[(c,r,s), (p,q)] = x[c, p*StrideH-PadH+r, q*StrideW-PadW+s], 0 outside.
-func im2col(x, col []float32, d kernels.ConvDims, p kernels.Conv) {
+func im2col(x, col []float32, ld int, d kernels.ConvDims, p kernels.Conv) {
 	pq, hw := d.P*d.Q, d.H*d.W
 	for c := 0; c < d.C; c++ {
 		xc := x[c*hw : (c+1)*hw]
 		for r := 0; r < d.R; r++ {
 			for s := 0; s < d.S; s++ {
-				row := col[((c*d.R+r)*d.S+s)*pq:][:pq]
+				row := col[((c*d.R+r)*d.S+s)*ld:][:pq]
 				lo, hi := validRange(d.Q, p.StrideW, p.PadW, s, d.W)
 				for oh := 0; oh < d.P; oh++ {
 					dst := row[oh*d.Q : (oh+1)*d.Q]
@@ -97,17 +98,17 @@ func im2col(x, col []float32, d kernels.ConvDims, p kernels.Conv) {
 	}
 }
 
-// col2im sums the columns dcol (C·R·S, P·Q) of one image back into dx
-// (C,H,W), the adjoint of im2col. dx is overwritten: for a stride-1 "same"
+// col2im sums the columns dcol (C·R·S, P·Q, rows ld apart) of one image
+// back into dx (C,H,W), the adjoint of im2col. dx is overwritten: for a stride-1 "same"
 // convolution the centre tap covers every pixel once and is copied, so dx
 // needs no zero-fill; otherwise each channel is cleared first.
-func col2im(dcol, dx []float32, d kernels.ConvDims, p kernels.Conv) {
+func col2im(dcol, dx []float32, ld int, d kernels.ConvDims, p kernels.Conv) {
 	pq, hw := d.P*d.Q, d.H*d.W
 	centre := p.StrideH == 1 && p.StrideW == 1 && d.P == d.H && d.Q == d.W && p.PadH < d.R && p.PadW < d.S
 	for c := 0; c < d.C; c++ {
 		dxc := dx[c*hw : (c+1)*hw]
 		if centre {
-			copy(dxc, dcol[((c*d.R+p.PadH)*d.S+p.PadW)*pq:][:pq])
+			copy(dxc, dcol[((c*d.R+p.PadH)*d.S+p.PadW)*ld:][:pq])
 		} else {
 			clear(dxc)
 		}
@@ -116,7 +117,7 @@ func col2im(dcol, dx []float32, d kernels.ConvDims, p kernels.Conv) {
 				if centre && r == p.PadH && s == p.PadW {
 					continue
 				}
-				row := dcol[((c*d.R+r)*d.S+s)*pq:][:pq]
+				row := dcol[((c*d.R+r)*d.S+s)*ld:][:pq]
 				lo, hi := validRange(d.Q, p.StrideW, p.PadW, s, d.W)
 				for oh := 0; oh < d.P; oh++ {
 					ih := oh*p.StrideH - p.PadH + r
