@@ -19,7 +19,9 @@ import (
 // batches of 1 to 3 images never group), including a last group that is
 // not full.
 func TestConvGroups(t *testing.T) {
-	conv := func(s, pad int) kernels.Conv { return kernels.Conv{StrideH: s, StrideW: s, PadH: pad, PadW: pad, ReLU: true} }
+	conv := func(s, pad int) kernels.Conv {
+		return kernels.Conv{StrideH: s, StrideW: s, PadH: pad, PadW: pad, ReLU: true}
+	}
 	for _, tc := range []struct {
 		n, c, h, k, r int
 		p             kernels.Conv
