@@ -10,7 +10,7 @@ SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # The CPU training run of `make run`: a size and subset that finish on two
 # cores in a few minutes on the CPU backend.
-RUN_FLAGS ?= -resize 32 -epochs 5 -train-limit 3000 -test-limit 1000 -ratio 8
+RUN_FLAGS ?= -resize 32 -epochs 5 -device cpu
 
 # Fragments in mk/ add their own targets and append to these lists.
 TEST_DEPS := deps

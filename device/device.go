@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/vggo/vggo/kernels"
+	"github.com/vggo/vggo/kernels/cpu"
 	"github.com/vggo/vggo/kernels/cuda"
 	"github.com/vggo/vggo/kernels/ref"
 )
@@ -65,6 +66,15 @@ func (d *Device) Reason() string { return d.reason }
 // Ops is the device's compute backend.
 func (d *Device) Ops() kernels.Ops { return d.ops }
 
+// WithOps returns a device like d whose backend is ops, for instrumenting a
+// backend (timing or counting its calls) without changing what runs. ops
+// usually wraps d.Ops(); closing either device closes ops.
+func (d *Device) WithOps(ops kernels.Ops) *Device {
+	c := *d
+	c.ops = ops
+	return &c
+}
+
 // Close releases the backend's resources. The device is unusable afterwards.
 func (d *Device) Close() error { return d.ops.Close() }
 
@@ -74,9 +84,18 @@ func Ref() *Device {
 	return &Device{kind: KindCPU, name: "cpu", description: "cpu: reference backend (naive loops, float64 sums)", ops: ref.New()}
 }
 
-// CPU returns the CPU device on the fastest CPU backend available.
+// CPU returns the CPU device on the fast CPU backend (kernels/cpu): OpenBLAS
+// when it loads, else a pure-Go sgemm, as its Description says. When the
+// backend cannot start at all (VGGO_BLAS names a GEMM that is missing) it
+// returns the reference backend with Reason saying why.
 func CPU() *Device {
-	return Ref()
+	b, err := cpu.New()
+	if err != nil {
+		d := Ref()
+		d.reason = err.Error()
+		return d
+	}
+	return &Device{kind: KindCPU, name: "cpu", description: b.Description(), ops: b}
 }
 
 // GPUOption configures the GPU backend: precision, convolution algorithm

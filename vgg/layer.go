@@ -87,6 +87,25 @@ func (b *Builder) param(name string, vals []float32, shape ...int) (*Param, erro
 
 // buffers caches one tensor per batch size so that steady-state steps
 // allocate nothing; the last partial batch of an epoch gets its own entry.
+// shapeCache remembers a layer's last input and output shapes, so that
+// Forward on the shape it saw last (every step of a training run) does not
+// allocate a new output shape.
+type shapeCache struct{ in, out []int }
+
+// outShape returns f(in), computing it only when in differs from the last
+// input.
+func (c *shapeCache) outShape(in []int, f func([]int) ([]int, error)) ([]int, error) {
+	if c.out != nil && equalInts(c.in, in) {
+		return c.out, nil
+	}
+	out, err := f(in)
+	if err != nil {
+		return nil, err
+	}
+	c.in, c.out = append(c.in[:0], in...), out
+	return out, nil
+}
+
 type buffers struct {
 	ops  kernels.Ops
 	byN  map[int]kernels.Tensor

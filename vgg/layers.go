@@ -25,6 +25,7 @@ type Conv2D struct {
 	x, y          kernels.Tensor
 	ys, dxs       buffers
 	inC, inH, inW int
+	shapes        shapeCache
 }
 
 // NewConv2D returns a square convolution with the given output channels,
@@ -89,7 +90,7 @@ func (l *Conv2D) Forward(x kernels.Tensor, train bool) (kernels.Tensor, error) {
 	if l.ops == nil {
 		return nil, errNotBuilt(l.label())
 	}
-	out, err := l.OutShape(x.Shape())
+	out, err := l.shapes.outShape(x.Shape(), l.OutShape)
 	if err != nil {
 		return nil, err
 	}
@@ -149,6 +150,7 @@ type MaxPool2D struct {
 	needDx  bool
 	x, y    kernels.Tensor
 	ys, dxs buffers
+	shapes  shapeCache
 }
 
 // NewMaxPool2D returns a size x size max pool with the given stride.
@@ -189,7 +191,7 @@ func (l *MaxPool2D) Forward(x kernels.Tensor, train bool) (kernels.Tensor, error
 	if l.ops == nil {
 		return nil, errNotBuilt(l.name)
 	}
-	out, err := l.OutShape(x.Shape())
+	out, err := l.shapes.outShape(x.Shape(), l.OutShape)
 	if err != nil {
 		return nil, err
 	}
@@ -233,6 +235,7 @@ type Flatten struct {
 	in     []int
 	views  map[kernels.Tensor]kernels.Tensor
 	dviews map[kernels.Tensor]kernels.Tensor
+	shapes shapeCache
 }
 
 // NewFlatten returns a Flatten layer.
@@ -276,7 +279,7 @@ func (l *Flatten) Forward(x kernels.Tensor, train bool) (kernels.Tensor, error) 
 	if l.ops == nil {
 		return nil, errNotBuilt(l.name)
 	}
-	out, err := l.OutShape(x.Shape())
+	out, err := l.shapes.outShape(x.Shape(), l.OutShape)
 	if err != nil {
 		return nil, err
 	}
@@ -311,6 +314,7 @@ type Dense struct {
 	ys, dxs buffers
 	views   map[kernels.Tensor]kernels.Tensor
 	dxviews map[kernels.Tensor]kernels.Tensor
+	shapes  shapeCache
 }
 
 // NewDense returns a dense layer with the given output units, followed by a
@@ -360,12 +364,14 @@ func (l *Dense) Forward(x kernels.Tensor, train bool) (kernels.Tensor, error) {
 		return nil, errNotBuilt(l.name)
 	}
 	in := x.Shape()
-	out, err := l.OutShape(in)
+	out, err := l.shapes.outShape(in, l.OutShape)
 	if err != nil {
 		return nil, err
 	}
 	x2 := x
-	if len(in) != 2 {
+	if v, ok := l.views[x]; ok && len(in) != 2 {
+		x2 = v
+	} else if len(in) != 2 {
 		if x2, err = view(l.ops, l.views, x, []int{in[0], kernels.Numel(in[1:])}); err != nil {
 			return nil, fmt.Errorf("vgg: %s: %w", l.name, err)
 		}

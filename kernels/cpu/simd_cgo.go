@@ -1,0 +1,233 @@
+//go:build cgo
+
+package cpu
+
+/*
+#cgo CFLAGS: -O3 -fopenmp-simd -fno-strict-aliasing
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+// The memory-bound loops of the backend in C, so the compiler vectorizes
+// them; target_clones picks AVX-512, AVX2 or SSE when the library loads.
+// Each has a Go twin in simd_go.go, used by builds without cgo.
+#define VGGO_SIMD __attribute__((target_clones("avx512f", "avx2,fma", "default")))
+
+VGGO_SIMD static void vggo_relu(const float *restrict x, float *y, size_t n) {
+#pragma omp simd
+	for (size_t i = 0; i < n; i++) y[i] = x[i] > 0 ? x[i] : 0;
+}
+
+VGGO_SIMD static void vggo_relu_bwd(const float *restrict y, const float *dy, float *dx, size_t n) {
+#pragma omp simd
+	for (size_t i = 0; i < n; i++) dx[i] = y[i] > 0 ? dy[i] : 0;
+}
+
+VGGO_SIMD static void vggo_bias_relu(float *restrict y, const float *restrict b, int k, size_t n, int relu) {
+	for (int c = 0; c < k; c++) {
+		float *r = y + (size_t)c * n;
+		float bias = b[c];
+		if (relu) {
+#pragma omp simd
+			for (size_t i = 0; i < n; i++) { float v = r[i] + bias; r[i] = v < 0 ? 0 : v; }
+		} else {
+#pragma omp simd
+			for (size_t i = 0; i < n; i++) r[i] += bias;
+		}
+	}
+}
+
+// 2x2 stride-2 max pooling over np planes (H,W) -> (P,Q).
+VGGO_SIMD static void vggo_pool2x2(const float *restrict x, float *restrict y, int np, int H, int W, int P, int Q) {
+	for (int i = 0; i < np; i++) {
+		const float *xp = x + (size_t)i * H * W;
+		float *yp = y + (size_t)i * P * Q;
+		for (int oh = 0; oh < P; oh++) {
+			const float *r0 = xp + (size_t)2 * oh * W, *r1 = r0 + W;
+			float *o = yp + (size_t)oh * Q;
+#pragma omp simd
+			for (int ow = 0; ow < Q; ow++) {
+				float m = r0[2 * ow], v = r0[2 * ow + 1];
+				m = v > m ? v : m;
+				v = r1[2 * ow];
+				m = v > m ? v : m;
+				v = r1[2 * ow + 1];
+				o[ow] = v > m ? v : m;
+			}
+		}
+	}
+}
+
+// Its gradient: each dx element stored once (dy at the first maximum of its
+// window, else 0; 0 outside every window).
+VGGO_SIMD static void vggo_unpool2x2(const float *restrict x, const float *restrict dy, float *restrict dx,
+                                    int np, int H, int W, int P, int Q) {
+	for (int i = 0; i < np; i++) {
+		const float *xp = x + (size_t)i * H * W;
+		const float *gp = dy + (size_t)i * P * Q;
+		float *dp = dx + (size_t)i * H * W;
+		for (int oh = 0; oh < P; oh++) {
+			const float *r0 = xp + (size_t)2 * oh * W, *r1 = r0 + W;
+			float *d0 = dp + (size_t)2 * oh * W, *d1 = d0 + W;
+			const float *g = gp + (size_t)oh * Q;
+			for (int o0 = 0; o0 < Q; o0 += 256) {
+				int n = Q - o0 < 256 ? Q - o0 : 256;
+				// Pass 1: the winning tap (0..3) of each window, and its
+				// gradient; pass 2: the stores, two contiguous rows.
+				uint32_t sel[4][256];
+				const uint32_t *gi = (const uint32_t *)g;
+#pragma omp simd
+				for (int j = 0; j < n; j++) {
+					int ow = o0 + j;
+					float a = r0[2 * ow], b = r0[2 * ow + 1], c = r1[2 * ow], e = r1[2 * ow + 1];
+					uint32_t t1 = -(uint32_t)(b > a);
+					float m = b > a ? b : a;
+					uint32_t t2 = -(uint32_t)(c > m);
+					m = c > m ? c : m;
+					uint32_t t3 = -(uint32_t)(e > m);
+					uint32_t v = gi[ow], n23 = ~t3 & ~t2;
+					sel[0][j] = v & n23 & ~t1;
+					sel[1][j] = v & n23 & t1;
+					sel[2][j] = v & ~t3 & t2;
+					sel[3][j] = v & t3;
+				}
+				uint32_t *e0 = (uint32_t *)d0 + 2 * o0, *e1 = (uint32_t *)d1 + 2 * o0;
+#pragma omp simd
+				for (int j = 0; j < n; j++) {
+					e0[2 * j] = sel[0][j];
+					e0[2 * j + 1] = sel[1][j];
+					e1[2 * j] = sel[2][j];
+					e1[2 * j + 1] = sel[3][j];
+				}
+			}
+			if (W > 2 * Q) {
+				memset(d0 + 2 * Q, 0, sizeof(float) * (W - 2 * Q));
+				memset(d1 + 2 * Q, 0, sizeof(float) * (W - 2 * Q));
+			}
+		}
+		if (H > 2 * P) memset(dp + (size_t)2 * P * W, 0, sizeof(float) * (size_t)(H - 2 * P) * W);
+	}
+}
+
+// The range [lo, hi) of output columns whose input column q*stride-pad+s is
+// inside [0, w).
+static void vggo_valid(int q, int stride, int pad, int s, int w, int *lo, int *hi) {
+	int l = 0, h = 0;
+	if (pad - s > 0) l = (pad - s + stride - 1) / stride;
+	if (w - 1 + pad - s >= 0) h = (w - 1 + pad - s) / stride + 1;
+	if (h > q) h = q;
+	if (l > h) l = h;
+	*lo = l;
+	*hi = h;
+}
+
+// im2col of one image (C,H,W) into col (C*R*S, P*Q), rows ld apart.
+VGGO_SIMD static void vggo_im2col(const float *restrict x, float *restrict col, size_t ld, int C, int H, int W, int R,
+                                 int S, int P, int Q, int sh, int sw, int ph, int pw) {
+	for (int c = 0; c < C; c++) {
+		const float *xc = x + (size_t)c * H * W;
+		for (int r = 0; r < R; r++) {
+			for (int s = 0; s < S; s++) {
+				float *row = col + ((size_t)(c * R + r) * S + s) * ld;
+				int lo, hi;
+				vggo_valid(Q, sw, pw, s, W, &lo, &hi);
+				for (int oh = 0; oh < P; oh++) {
+					float *dst = row + (size_t)oh * Q;
+					int ih = oh * sh - ph + r;
+					if (ih < 0 || ih >= H) {
+						memset(dst, 0, sizeof(float) * Q);
+						continue;
+					}
+					const float *src = xc + (size_t)ih * W - pw + s;
+					for (int ow = 0; ow < lo; ow++) dst[ow] = 0;
+					for (int ow = hi; ow < Q; ow++) dst[ow] = 0;
+					if (sw == 1) {
+						memcpy(dst + lo, src + lo, sizeof(float) * (hi - lo));
+					} else {
+						for (int ow = lo; ow < hi; ow++) dst[ow] = src[ow * sw];
+					}
+				}
+			}
+		}
+	}
+}
+
+// col2im: dx (C,H,W) = the adjoint of im2col applied to dcol (rows ld
+// apart). For a stride-1 "same" convolution the centre tap is copied (no
+// zero-fill).
+VGGO_SIMD static void vggo_col2im(const float *restrict dcol, float *restrict dx, size_t ld, int C, int H, int W, int R,
+                                 int S, int P, int Q, int sh, int sw, int ph, int pw) {
+	size_t pq = (size_t)P * Q, hw = (size_t)H * W;
+	int centre = sh == 1 && sw == 1 && P == H && Q == W && ph < R && pw < S;
+	for (int c = 0; c < C; c++) {
+		float *dxc = dx + (size_t)c * hw;
+		if (centre)
+			memcpy(dxc, dcol + ((size_t)(c * R + ph) * S + pw) * ld, sizeof(float) * pq);
+		else
+			memset(dxc, 0, sizeof(float) * hw);
+		for (int r = 0; r < R; r++) {
+			for (int s = 0; s < S; s++) {
+				if (centre && r == ph && s == pw) continue;
+				const float *row = dcol + ((size_t)(c * R + r) * S + s) * ld;
+				int lo, hi;
+				vggo_valid(Q, sw, pw, s, W, &lo, &hi);
+				for (int oh = 0; oh < P; oh++) {
+					int ih = oh * sh - ph + r;
+					if (ih < 0 || ih >= H) continue;
+					float *dst = dxc + (size_t)ih * W - pw + s;
+					const float *src = row + (size_t)oh * Q;
+					if (sw == 1) {
+#pragma omp simd
+						for (int ow = lo; ow < hi; ow++) dst[ow] += src[ow];
+					} else {
+						for (int ow = lo; ow < hi; ow++) dst[ow * sw] += src[ow];
+					}
+				}
+			}
+		}
+	}
+}
+*/
+import "C"
+
+import "github.com/vggo/vggo/kernels"
+
+func reluRange(x, y []float32) {
+	if len(x) > 0 {
+		C.vggo_relu(fptr(x), fptr(y), C.size_t(len(x)))
+	}
+}
+
+func reluBackwardRange(y, dy, dx []float32) {
+	if len(y) > 0 {
+		C.vggo_relu_bwd(fptr(y), fptr(dy), fptr(dx), C.size_t(len(y)))
+	}
+}
+
+// biasReLURows adds bias[k] to row k of y (K rows of n) and clamps at 0
+// when relu.
+func biasReLURows(y, bias []float32, n int, relu bool) {
+	re := C.int(0)
+	if relu {
+		re = 1
+	}
+	C.vggo_bias_relu(fptr(y), fptr(bias), C.int(len(bias)), C.size_t(n), re)
+}
+
+func pool2x2Planes(x, y []float32, planes int, d kernels.PoolDims) {
+	C.vggo_pool2x2(fptr(x), fptr(y), C.int(planes), C.int(d.H), C.int(d.W), C.int(d.P), C.int(d.Q))
+}
+
+func unpool2x2Planes(x, dy, dx []float32, planes int, d kernels.PoolDims) {
+	C.vggo_unpool2x2(fptr(x), fptr(dy), fptr(dx), C.int(planes), C.int(d.H), C.int(d.W), C.int(d.P), C.int(d.Q))
+}
+
+func im2col(x, col []float32, ld int, d kernels.ConvDims, p kernels.Conv) {
+	C.vggo_im2col(fptr(x), fptr(col), C.size_t(ld), C.int(d.C), C.int(d.H), C.int(d.W), C.int(d.R), C.int(d.S), C.int(d.P), C.int(d.Q),
+		C.int(p.StrideH), C.int(p.StrideW), C.int(p.PadH), C.int(p.PadW))
+}
+
+func col2im(dcol, dx []float32, ld int, d kernels.ConvDims, p kernels.Conv) {
+	C.vggo_col2im(fptr(dcol), fptr(dx), C.size_t(ld), C.int(d.C), C.int(d.H), C.int(d.W), C.int(d.R), C.int(d.S), C.int(d.P), C.int(d.Q),
+		C.int(p.StrideH), C.int(p.StrideW), C.int(p.PadH), C.int(p.PadW))
+}
