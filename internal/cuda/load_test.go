@@ -265,3 +265,39 @@ func TestOpenAtFailureClosesDeps(t *testing.T) {
 	assert.Equal(t, []string{"/d/main.so", "/d/dep3.so", "/d/dep2.so", "/d/dep1.so"}, f.closed)
 	assert.Len(t, f.opened, 5, "opt.so was tried")
 }
+
+// TestSpecsStayLoaded: every NVIDIA library (and so every preloaded
+// dependency, opened with the same flags) is opened with RTLD_NODELETE, so a
+// backend's Close never unmaps them while another backend may load them again.
+func TestSpecsStayLoaded(t *testing.T) {
+	for name, spec := range map[string]libSpec{
+		"cublas": cublasSpec([]int{13, 12}),
+		"cudnn":  cudnnSpec(),
+		"nvrtc":  nvrtcSpec([]int{13, 12}),
+	} {
+		assert.NotZero(t, spec.flags&dl.NoDelete, "%s lacks dl.NoDelete", name)
+		assert.NotZero(t, spec.flags&dl.Now, "%s lacks dl.Now", name)
+	}
+	// The preloads are opened with the spec's flags.
+	f := &fakeOpener{loadable: map[string]bool{"/d/dep.so": true, "/d/main.so": true}}
+	var flags []dl.Flags
+	c := newConfig([]Option{WithOpener(flagRecorder{f, &flags}), WithGetenv(noEnv)})
+	spec := cudnnSpec()
+	spec.preload = func(string, string) ([]string, []string) { return []string{"/d/dep.so"}, nil }
+	_, err := c.openAt(spec, "/d", "main.so", "/d/main.so")
+	require.NoError(t, err)
+	require.Len(t, flags, 2)
+	for _, fl := range flags {
+		assert.NotZero(t, fl&dl.NoDelete)
+	}
+}
+
+type flagRecorder struct {
+	dl.Opener
+	flags *[]dl.Flags
+}
+
+func (r flagRecorder) Open(path string, flags dl.Flags) (dl.Library, error) {
+	*r.flags = append(*r.flags, flags)
+	return r.Opener.Open(path, flags)
+}
