@@ -116,11 +116,18 @@ func GPU(i int, opts ...GPUOption) (*Device, error) {
 	}
 	if err := SelfCheck(b); err != nil {
 		_ = b.Close()
-		return nil, &gpuError{i: i, reason: "self-check against the reference backend failed: " + err.Error() +
-			"; the GPU libraries are unusable on this card (try -precision fp32, another driver or cuDNN, or -device cpu)", err: err}
+		return nil, selfCheckError(i, err)
 	}
 	name := fmt.Sprintf("gpu(%d)", i)
 	return &Device{kind: KindGPU, name: name, description: name + ": cuda backend on " + b.Info().String(), ops: b}, nil
+}
+
+// selfCheckError is GPU's error when SelfCheck fails on GPU i. The cause is
+// joined into one line as cuda.Reason does (a cuDNN or CUDA message may span
+// lines), so the error and a fallback's Reason stay one line.
+func selfCheckError(i int, err error) *gpuError {
+	return &gpuError{i: i, reason: "self-check against the reference backend failed: " + cuda.Reason(err) +
+		"; the GPU libraries are unusable on this card (try -precision fp32, another driver or cuDNN, or -device cpu)", err: err}
 }
 
 // gpuError is GPU's error: one line, matching both ErrNoGPU and the cause.

@@ -77,6 +77,27 @@ func (failing) Conv2DForward(_, _, _, _ kernels.Tensor, _ kernels.Conv) error {
 	return errors.New("CUDNN_STATUS_EXECUTION_FAILED")
 }
 
+// multiLine fails the self-check with a message that spans lines, as some
+// CUDA and cuDNN errors do.
+type multiLine struct{ kernels.Ops }
+
+func (multiLine) Conv2DForward(_, _, _, _ kernels.Tensor, _ kernels.Conv) error {
+	return errors.New("CUDNN_STATUS_EXECUTION_FAILED\n  while running\n\tengine 7  ")
+}
+
+func TestSelfCheckErrorIsOneLine(t *testing.T) {
+	cause := SelfCheck(multiLine{ref.New()})
+	require.Error(t, cause)
+	require.Contains(t, cause.Error(), "\n", "the cause spans lines")
+	err := selfCheckError(1, cause)
+	assert.ErrorIs(t, err, ErrNoGPU)
+	assert.ErrorIs(t, err, cause)
+	assert.NotContains(t, err.Error(), "\n")
+	assert.NotContains(t, err.Error(), "\t")
+	assert.Contains(t, err.Error(), "device: gpu(1): no usable GPU: self-check against the reference backend failed: ")
+	assert.Contains(t, err.Error(), "CUDNN_STATUS_EXECUTION_FAILED while running engine 7; the GPU libraries are unusable")
+}
+
 func TestSelfCheck(t *testing.T) {
 	assert.NoError(t, SelfCheck(ref.New()))
 	assert.ErrorContains(t, SelfCheck(offByOne{ref.New()}), "GEMM output 3")

@@ -87,8 +87,15 @@ const (
 // cublasSpec: libcublas needs libcublasLt of the same major, found in the
 // same directory in every layout (toolkit lib64, pip nvidia/cu13/lib and
 // nvidia/cublas/lib).
+//
+// NoDelete (for libcublas and the preloaded libcublasLt): Close drops the
+// handles but the libraries stay mapped. They link the CUDA runtime
+// statically and register atexit handlers and thread-local destructors;
+// unloading and reloading them for every backend (the conformance suites
+// create dozens) is a known source of crashes at unload or exit. Once loaded
+// they stay for the process, as libcuda does.
 func cublasSpec(majors []int) libSpec {
-	s := libSpec{pipDirs: []string{"cu13/lib", "cublas/lib"}, toolkit: true, flags: dl.Now | dl.Local}
+	s := libSpec{pipDirs: []string{"cu13/lib", "cublas/lib"}, toolkit: true, flags: dl.Now | dl.Local | dl.NoDelete}
 	for _, m := range majors {
 		s.sonames = append(s.sonames, fmt.Sprintf("libcublas.so.%d", m))
 	}

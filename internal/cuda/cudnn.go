@@ -184,12 +184,18 @@ const (
 // API (graph, ops, cnn) are opened from that directory first, so those
 // lookups find the loaded copies; the engine libraries are opened when they
 // load (engines_runtime_compiled needs libcuda.so.1, absent without a GPU).
+//
+// NoDelete (for the shim and every sub-library): Close drops the handles but
+// the libraries stay mapped, as libcuda does. cuDNN's libraries link the CUDA
+// runtime statically and register atexit handlers and thread-local
+// destructors; unloading and reloading them for every backend (the
+// conformance suites create dozens) is a known source of crashes.
 func cudnnSpec() libSpec {
 	return libSpec{
 		sonames: []string{"libcudnn.so.9"},
 		pipDirs: []string{"cudnn/lib"},
 		toolkit: true,
-		flags:   dl.Now | dl.Local,
+		flags:   dl.Now | dl.Local | dl.NoDelete,
 		preload: func(dir, _ string) ([]string, []string) {
 			return existing(dir, "libcudnn_graph.so.9", "libcudnn_ops.so.9", "libcudnn_cnn.so.9"),
 				existing(dir, "libcudnn_engines_precompiled.so.9", "libcudnn_engines_runtime_compiled.so.9",

@@ -138,6 +138,15 @@ func (l *lib) close() error {
 	return errors.Join(errs...)
 }
 
+// closeDeps closes the dependency handles in reverse order of opening, for
+// the failure paths of openAt where the main library is not open.
+func (l *lib) closeDeps() {
+	for i := len(l.deps) - 1; i >= 0; i-- {
+		_ = l.deps[i].Close()
+	}
+	l.deps = nil
+}
+
 // searchDirs lists the directories to try for spec, in order: explicit dirs,
 // EnvPath, then (for toolkit libraries, after the system search) the CUDA
 // toolkit and pip locations. Relative directories are dropped: the current
@@ -249,7 +258,9 @@ func (c *config) openAt(spec libSpec, dir, so, path string) (*lib, error) {
 		for _, p := range required {
 			h, err := c.opener.Open(p, spec.flags)
 			if err != nil {
-				_ = l.close()
+				// l.close would do nothing here (l.main is not open yet):
+				// close the dependencies already opened, newest first.
+				l.closeDeps()
 				return nil, errors.New(dlText(err))
 			}
 			l.deps = append(l.deps, h)
@@ -262,9 +273,7 @@ func (c *config) openAt(spec libSpec, dir, so, path string) (*lib, error) {
 	}
 	h, err := c.opener.Open(path, spec.flags)
 	if err != nil {
-		for i := len(l.deps) - 1; i >= 0; i-- {
-			_ = l.deps[i].Close()
-		}
+		l.closeDeps()
 		return nil, errors.New(dlText(err))
 	}
 	l.main = h

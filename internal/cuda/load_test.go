@@ -141,11 +141,13 @@ type fakeOpener struct {
 	loadable map[string]bool // paths that open
 	missing  string          // a symbol no library has
 	opened   []string
+	closed   []string
 }
 
 type fakeLib struct {
 	path    string
 	missing string
+	f       *fakeOpener
 }
 
 func (f *fakeOpener) Open(path string, _ dl.Flags) (dl.Library, error) {
@@ -153,11 +155,14 @@ func (f *fakeOpener) Open(path string, _ dl.Flags) (dl.Library, error) {
 	if !f.loadable[path] {
 		return nil, &dl.Error{Op: "dlopen", Name: path, Msg: path + ": cannot open shared object file: No such file or directory"}
 	}
-	return &fakeLib{path: path, missing: f.missing}, nil
+	return &fakeLib{path: path, missing: f.missing, f: f}, nil
 }
 
 func (l *fakeLib) Path() string { return l.path }
-func (l *fakeLib) Close() error { return nil }
+func (l *fakeLib) Close() error {
+	l.f.closed = append(l.f.closed, l.path)
+	return nil
+}
 func (l *fakeLib) Lookup(s string) (unsafe.Pointer, error) {
 	if s == l.missing {
 		return nil, &dl.Error{Op: "dlsym", Name: s, Msg: l.path + ": undefined symbol: " + s}
@@ -212,4 +217,87 @@ func TestErrorText(t *testing.T) {
 		"hint: no CUDA device is visible (check CUDA_VISIBLE_DEVICES and nvidia-smi); run with -device cpu", e.Error())
 	var target *Error
 	assert.True(t, errors.As(error(e), &target))
+}
+
+// TestOpenAtFailureClosesDeps: when a required preload or the library itself
+// fails to open, every dependency handle already opened is closed, newest
+// first, and nothing else.
+func TestOpenAtFailureClosesDeps(t *testing.T) {
+	preload := func(string, string) ([]string, []string) {
+		return []string{"/d/dep1.so", "/d/dep2.so", "/d/dep3.so"}, []string{"/d/opt.so"}
+	}
+	for _, tc := range []struct {
+		name       string
+		loadable   []string
+		wantOpened []string
+		wantClosed []string
+	}{
+		{"third required dep fails", []string{"/d/dep1.so", "/d/dep2.so", "/d/opt.so", "/d/main.so"},
+			[]string{"/d/dep1.so", "/d/dep2.so", "/d/dep3.so"},
+			[]string{"/d/dep2.so", "/d/dep1.so"}},
+		{"first required dep fails", []string{"/d/main.so"},
+			[]string{"/d/dep1.so"}, nil},
+		{"main fails after every dep", []string{"/d/dep1.so", "/d/dep2.so", "/d/dep3.so", "/d/opt.so"},
+			[]string{"/d/dep1.so", "/d/dep2.so", "/d/dep3.so", "/d/opt.so", "/d/main.so"},
+			[]string{"/d/opt.so", "/d/dep3.so", "/d/dep2.so", "/d/dep1.so"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := &fakeOpener{loadable: map[string]bool{}}
+			for _, p := range tc.loadable {
+				f.loadable[p] = true
+			}
+			c := newConfig([]Option{WithOpener(f), WithGetenv(noEnv)})
+			spec := libSpec{sonames: []string{"main.so"}, preload: preload, flags: dl.Now | dl.Local}
+			l, err := c.openAt(spec, "/d", "main.so", "/d/main.so")
+			require.Error(t, err)
+			assert.Nil(t, l)
+			assert.Equal(t, tc.wantOpened, f.opened)
+			assert.Equal(t, tc.wantClosed, f.closed)
+		})
+	}
+
+	// Success, then close: the main library first, then the deps newest first.
+	f := &fakeOpener{loadable: map[string]bool{"/d/dep1.so": true, "/d/dep2.so": true, "/d/dep3.so": true, "/d/main.so": true}}
+	c := newConfig([]Option{WithOpener(f), WithGetenv(noEnv)})
+	l, err := c.openAt(libSpec{preload: preload}, "/d", "main.so", "/d/main.so")
+	require.NoError(t, err)
+	require.NoError(t, l.close())
+	assert.Equal(t, []string{"/d/main.so", "/d/dep3.so", "/d/dep2.so", "/d/dep1.so"}, f.closed)
+	assert.Len(t, f.opened, 5, "opt.so was tried")
+}
+
+// TestSpecsStayLoaded: every NVIDIA library (and so every preloaded
+// dependency, opened with the same flags) is opened with RTLD_NODELETE, so a
+// backend's Close never unmaps them while another backend may load them again.
+func TestSpecsStayLoaded(t *testing.T) {
+	for name, spec := range map[string]libSpec{
+		"cublas": cublasSpec([]int{13, 12}),
+		"cudnn":  cudnnSpec(),
+		"nvrtc":  nvrtcSpec([]int{13, 12}),
+	} {
+		assert.NotZero(t, spec.flags&dl.NoDelete, "%s lacks dl.NoDelete", name)
+		assert.NotZero(t, spec.flags&dl.Now, "%s lacks dl.Now", name)
+	}
+	// The preloads are opened with the spec's flags.
+	f := &fakeOpener{loadable: map[string]bool{"/d/dep.so": true, "/d/main.so": true}}
+	var flags []dl.Flags
+	c := newConfig([]Option{WithOpener(flagRecorder{f, &flags}), WithGetenv(noEnv)})
+	spec := cudnnSpec()
+	spec.preload = func(string, string) ([]string, []string) { return []string{"/d/dep.so"}, nil }
+	_, err := c.openAt(spec, "/d", "main.so", "/d/main.so")
+	require.NoError(t, err)
+	require.Len(t, flags, 2)
+	for _, fl := range flags {
+		assert.NotZero(t, fl&dl.NoDelete)
+	}
+}
+
+type flagRecorder struct {
+	dl.Opener
+	flags *[]dl.Flags
+}
+
+func (r flagRecorder) Open(path string, flags dl.Flags) (dl.Library, error) {
+	*r.flags = append(*r.flags, flags)
+	return r.Opener.Open(path, flags)
 }

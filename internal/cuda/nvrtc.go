@@ -72,8 +72,13 @@ const (
 
 // nvrtcSpec: libnvrtc loads libnvrtc-builtins.so.<major>.<minor> itself; the
 // copy next to it is opened first so that lookup finds it.
+//
+// NoDelete (for libnvrtc and its builtins): Close drops the handles but the
+// libraries stay mapped, as libcuda does; unloading and reloading these large
+// libraries (static runtime pieces, atexit handlers, thread-local
+// destructors) for every backend is a known source of crashes.
 func nvrtcSpec(majors []int) libSpec {
-	s := libSpec{pipDirs: []string{"cu13/lib", "cuda_nvrtc/lib"}, toolkit: true, flags: dl.Now | dl.Local}
+	s := libSpec{pipDirs: []string{"cu13/lib", "cuda_nvrtc/lib"}, toolkit: true, flags: dl.Now | dl.Local | dl.NoDelete}
 	for _, m := range majors {
 		s.sonames = append(s.sonames, fmt.Sprintf("libnvrtc.so.%d", m))
 	}

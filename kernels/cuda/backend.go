@@ -270,11 +270,15 @@ func cudaMajors(driver int) []int {
 }
 
 func (b *Backend) loadKernels() error {
-	prog, err := b.rtc.Kernels(b.info.CC)
+	src := kernels.CUDASource()
+	img, err := b.cfg.kernelCache.load(newKernelKey(b.info.CC, b.rtc.Path(), src), func() ([]byte, error) {
+		prog, err := b.rtc.Kernels(b.info.CC)
+		return prog.Image(), err
+	})
 	if err != nil {
 		return fmt.Errorf("cuda: compiling the project's kernels for sm_%d: %w", b.info.CC, err)
 	}
-	if b.mod, err = b.drv.ModuleLoadData(prog.Image()); err != nil {
+	if b.mod, err = b.drv.ModuleLoadData(img); err != nil {
 		return err
 	}
 	b.modOK = true

@@ -16,11 +16,15 @@ import (
 	"github.com/vggo/vggo/vgg/fashionmnist"
 )
 
+// kernelCache lets the dozens of backends these tests create compile the
+// kernels once (NVRTC) instead of once per backend.
+var kernelCache = cuda.NewKernelCache()
+
 // open returns GPU 0 with strict FP32 math (the suite's tolerances reject
 // TF32), or fails the test: under the cuda tag a missing GPU is an error.
 func open(t *testing.T, opts ...cuda.Option) *cuda.Backend {
 	t.Helper()
-	b, err := cuda.New(0, append([]cuda.Option{cuda.WithPrecision(cuda.FP32)}, opts...)...)
+	b, err := cuda.New(0, append([]cuda.Option{cuda.WithPrecision(cuda.FP32), cuda.WithKernelCache(kernelCache)}, opts...)...)
 	if err != nil {
 		t.Fatalf("no usable GPU for the cuda tests (built with -tags cuda, so this is a failure; run go test without the tag on machines without a GPU): %s", cuda.Reason(err))
 	}
@@ -34,7 +38,7 @@ func open(t *testing.T, opts ...cuda.Option) *cuda.Backend {
 func backends(t *testing.T, opts ...cuda.Option) func() kernels.Ops {
 	require.NoError(t, open(t, opts...).Close())
 	return func() kernels.Ops {
-		b, err := cuda.New(0, append([]cuda.Option{cuda.WithPrecision(cuda.FP32)}, opts...)...)
+		b, err := cuda.New(0, append([]cuda.Option{cuda.WithPrecision(cuda.FP32), cuda.WithKernelCache(kernelCache)}, opts...)...)
 		if err != nil {
 			t.Errorf("cuda.New: %s", cuda.Reason(err))
 			return nil
@@ -89,7 +93,7 @@ func TestLoadImagesMatchesResizer(t *testing.T) {
 func TestTF32IsCloseButNotExact(t *testing.T) {
 	require.NoError(t, open(t).Close())
 	run := func(p cuda.Precision) []float32 {
-		b, err := cuda.New(0, cuda.WithPrecision(p))
+		b, err := cuda.New(0, cuda.WithPrecision(p), cuda.WithKernelCache(kernelCache))
 		require.NoError(t, err)
 		defer b.Close()
 		rng := rand.New(rand.NewPCG(7, 8))

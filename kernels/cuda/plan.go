@@ -61,14 +61,16 @@ type choice struct {
 }
 
 // pick returns the first usable candidate (they come best first): one that
-// can run (status 0), fits the workspace limit, and under FP32 does not use
-// tensor-op math.
+// can run (status 0), fits the workspace limit, never uses
+// CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION (it may convert FP32 data to FP16,
+// which overflows above 65504 and loses precision, at either precision), and
+// under FP32 does not use tensor-op math.
 func pick(cands []candidate, p Precision, limit uint64, dir direction, key convKey) (choice, error) {
 	for _, c := range cands {
-		if c.status != 0 || c.memory > limit {
+		if c.status != 0 || c.memory > limit || c.math == mathTensorOpAllowConversion {
 			continue
 		}
-		if p == FP32 && (c.math == mathTensorOp || c.math == mathTensorOpAllowConversion) {
+		if p == FP32 && c.math == mathTensorOp {
 			continue
 		}
 		return choice{algo: c.algo, math: c.math, workspace: c.memory}, nil
