@@ -483,7 +483,7 @@ func (l *Dropout) Forward(x kernels.Tensor, train bool) (kernels.Tensor, error) 
 		return nil, err
 	}
 	l.step++
-	if err := l.ops.DropoutForward(x, mask, y, l.Rate, l.seed+l.step*0x9E3779B97F4A7C15); err != nil {
+	if err := l.ops.DropoutForward(x, mask, y, l.Rate, kernels.StepSeed(l.seed, l.step)); err != nil {
 		return nil, fmt.Errorf("vgg: %s: %w", l.name, err)
 	}
 	l.mask = mask
