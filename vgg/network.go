@@ -113,7 +113,8 @@ func (n *Network) Predict(x []float32, count int) ([]int, error) {
 	if n.dev == nil {
 		return nil, errors.New("vgg: Predict before Build: train the network or call Build first")
 	}
-	if count <= 0 || len(x) != count*kernels.Numel(n.sample) {
+	per := kernels.Numel(n.sample)
+	if count <= 0 || count > len(x)/per || len(x) != count*per {
 		return nil, fmt.Errorf("vgg: Predict: %d values for %d samples of shape %s", len(x), count, kernels.ShapeString(n.sample))
 	}
 	xt, _, err := n.in.upload(n.sample, x, nil, count)
@@ -144,11 +145,25 @@ func (n *Network) Predict(x []float32, count int) ([]int, error) {
 // Evaluate returns the accuracy of the network on data with dropout off, in
 // batches of batchSize. An unbuilt network is built on dev first.
 func (n *Network) Evaluate(dev *device.Device, data Dataset, batchSize int) (float64, error) {
+	if err := checkPass("Evaluate", data, batchSize); err != nil {
+		return 0, err
+	}
 	if err := n.Build(dev, data.SampleShape(), 0); err != nil {
 		return 0, err
 	}
 	_, acc, err := n.epoch(data, 0, batchSize, nil, nil)
 	return acc, err
+}
+
+// checkPass reports a data set or batch size that a pass cannot run on.
+func checkPass(op string, data Dataset, batchSize int) error {
+	switch {
+	case data == nil || data.Len() <= 0:
+		return fmt.Errorf("vgg: %s: the data set is empty: give it at least one example", op)
+	case batchSize <= 0:
+		return fmt.Errorf("vgg: %s: batch size %d must be > 0", op, batchSize)
+	}
+	return nil
 }
 
 // batchTensors holds a device input batch and its labels per batch size.

@@ -233,7 +233,7 @@ func (r *fitRun) printf(format string, args ...any) {
 
 func (r *fitRun) fit(dev *device.Device, train, test Dataset) (History, error) {
 	r.printf("training on %s\n", dev)
-	batches := (train.Len() + r.BatchSize - 1) / r.BatchSize
+	batches := numBatches(train.Len(), r.BatchSize)
 	r.state = TrainState{Seed: r.Seed}
 	if r.Resume {
 		st, err := r.net.loadCheckpoint(r.CheckpointPath(), r.sc)
@@ -388,6 +388,15 @@ type step struct {
 	grads  buffers
 }
 
+// numBatches is ceil(n/batchSize) for n, batchSize > 0, without the
+// overflow of (n+batchSize-1)/batchSize for a huge batch size.
+func numBatches(n, batchSize int) int {
+	if n <= 0 {
+		return 0
+	}
+	return (n-1)/batchSize + 1
+}
+
 // epochSums are an epoch's running totals.
 type epochSums struct {
 	lossSum       float64
@@ -406,20 +415,28 @@ type epochRun struct {
 // starts at batch run.from with run.sums and calls run.after after each
 // batch; an error from it ends the pass.
 func (n *Network) epoch(data Dataset, e, batchSize int, st *step, run *epochRun) (float64, float64, error) {
+	if err := checkPass("epoch", data, batchSize); err != nil {
+		return 0, 0, err
+	}
 	if !equalInts(data.SampleShape(), n.sample) {
 		return 0, 0, fmt.Errorf("vgg: data samples %s, network built for %s",
 			kernels.ShapeString(data.SampleShape()), kernels.ShapeString(n.sample))
 	}
 	ops := n.dev.Ops()
-	per := kernels.Numel(n.sample)
-	x := make([]float32, batchSize*per)
-	labels := make([]float32, batchSize)
+	// Host batch buffers hold at most the whole data set (so a huge batch
+	// size allocates no more than the data), and none at all when the
+	// device loads the images itself.
+	var x, labels []float32
+	if !n.loadsOnDevice(data) {
+		bs := min(batchSize, data.Len())
+		x, labels = make([]float32, bs*kernels.Numel(n.sample)), make([]float32, bs)
+	}
 	var sums epochSums
 	from := 0
 	if run != nil {
 		sums, from = run.sums, run.from
 	}
-	batches := (data.Len() + batchSize - 1) / batchSize
+	batches := numBatches(data.Len(), batchSize)
 	for i := from; i < batches; i++ {
 		count, xt, lt, err := n.nextBatch(data, e, i, batchSize, x, labels)
 		if err != nil {
