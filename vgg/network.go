@@ -3,6 +3,7 @@ package vgg
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/vggo/vggo/device"
 	"github.com/vggo/vggo/kernels"
@@ -49,9 +50,57 @@ func (n *Network) OutShape(in []int) ([]int, error) { return n.seq.OutShape(in) 
 // the book's loop over net's blocks with a (1,1,224,224) sample.
 func (n *Network) ShapeWalk(in []int) ([]LayerShape, error) { return n.seq.ShapeWalk(in) }
 
+// The size limits of CheckInput and Build.
+const (
+	// MaxLayerParams is the most parameters one layer may have (2^31).
+	MaxLayerParams = 1 << 31
+	// MaxNetworkBytes is the most memory a network may need for its
+	// parameters, their gradients and one image's activations, as float32
+	// (64 GiB).
+	MaxNetworkBytes = 64 << 30
+)
+
 // CheckInput reports whether samples of shape (C,H,W) fit the network, for
-// example whether the blocks can halve the image size down to at least 1.
+// example whether the blocks can halve the image size down to at least 1,
+// and whether the network stays within MaxLayerParams per layer and
+// MaxNetworkBytes in all for that sample size (counted in int64 with
+// overflow checks), so that a huge image size or layer width is an error
+// naming the layer instead of an out-of-memory crash.
 func (n *Network) CheckInput(sample []int) error {
+	if err := n.checkShape(sample); err != nil {
+		return err
+	}
+	s, err := n.costs(sample, func(r SummaryRow) error {
+		if r.Params > MaxLayerParams {
+			return fmt.Errorf("vgg: layer %s would have %s parameters for input %s, more than the %s one layer may have: %s",
+				r.Name, count(r.Params), kernels.ShapeString(sample), count(MaxLayerParams), lowerHint(r))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	need := float64(s.Params)*8 + float64(s.Act)
+	if need > MaxNetworkBytes {
+		return fmt.Errorf("vgg: the network needs %.1f GiB for its %s parameters, their gradients and one %s image's activations, more than the %d GiB limit: lower the image size (-resize), the hidden width (-hidden) or the channels (raise -ratio)",
+			need/(1<<30), count(s.Params), kernels.ShapeString(sample), MaxNetworkBytes>>30)
+	}
+	return nil
+}
+
+// lowerHint says which setting to lower for an oversized layer.
+func lowerHint(r SummaryRow) string {
+	switch {
+	case strings.HasPrefix(r.Kind, "dense"):
+		return "lower the hidden width (-hidden) or the image size (-resize)"
+	case strings.HasPrefix(r.Kind, "conv"):
+		return "lower the channels (raise -ratio) or the image size (-resize)"
+	}
+	return "lower the image size (-resize)"
+}
+
+// checkShape is CheckInput's shape part.
+func (n *Network) checkShape(sample []int) error {
 	if len(sample) != 3 || kernels.Numel(sample) == 0 {
 		return fmt.Errorf("vgg: sample shape %s must be (C,H,W) with positive sizes", kernels.ShapeString(sample))
 	}
