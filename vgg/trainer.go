@@ -152,7 +152,7 @@ func (t Trainer) Validate() error {
 		if err != nil {
 			return err
 		}
-		return t.checkResume(st, -1)
+		return t.checkResume(st, -1, nil)
 	}
 	return nil
 }
@@ -167,9 +167,20 @@ func (t Trainer) CheckpointPath() string {
 }
 
 // checkResume reports a checkpoint this trainer cannot continue exactly.
-// batches is the training set's batch count, or -1 when not known yet.
-func (t Trainer) checkResume(st *TrainState, batches int) error {
+// batches is the training set's batch count, or -1 when not known yet;
+// train is the training set, or nil when not known yet.
+func (t Trainer) checkResume(st *TrainState, batches int, train Dataset) error {
 	path := t.CheckpointPath()
+	if train != nil {
+		switch {
+		case st.Sample != nil && !equalInts(st.Sample, train.SampleShape()):
+			return fmt.Errorf("vgg: checkpoint %s was trained on samples %s, this training set has %s: resume with the same image size (-resize)",
+				path, kernels.ShapeString(st.Sample), kernels.ShapeString(train.SampleShape()))
+		case st.TrainLen > 0 && st.TrainLen != train.Len():
+			return fmt.Errorf("vgg: checkpoint %s was trained on %d examples, this training set has %d: resume on the same data (the same -train-limit)",
+				path, st.TrainLen, train.Len())
+		}
+	}
 	switch {
 	case st.Seed != t.Seed:
 		return fmt.Errorf("vgg: checkpoint %s was trained with seed %d, this run has seed %d: resume with the same seed (shuffling and dropout depend on it)", path, st.Seed, t.Seed)
@@ -236,15 +247,20 @@ func (r *fitRun) fit(dev *device.Device, train, test Dataset) (History, error) {
 	batches := numBatches(train.Len(), r.BatchSize)
 	r.state = TrainState{Seed: r.Seed}
 	if r.Resume {
-		st, err := r.net.loadCheckpoint(r.CheckpointPath(), r.sc)
+		// Check the run against the checkpoint's state before its weights
+		// replace the network's.
+		st, err := ReadTrainState(r.CheckpointPath())
 		if err != nil {
+			return nil, err
+		}
+		if err := r.checkResume(st, batches, train); err != nil {
+			return nil, err
+		}
+		if st, err = r.net.loadCheckpoint(r.CheckpointPath(), r.sc); err != nil {
 			return nil, err
 		}
 		if st == nil {
 			return nil, fmt.Errorf("vgg: %s holds weights but no training state: it cannot be resumed", r.CheckpointPath())
-		}
-		if err := r.checkResume(st, batches); err != nil {
-			return nil, err
 		}
 		r.state = *st
 		r.printf("resuming from %s: %d epochs and %d batches done\n", r.CheckpointPath(), st.Epoch, st.Batch)
@@ -256,7 +272,7 @@ func (r *fitRun) fit(dev *device.Device, train, test Dataset) (History, error) {
 			return st.History, nil
 		}
 	}
-	r.state.LR, r.state.BatchSize = r.LR, r.BatchSize
+	r.state.LR, r.state.BatchSize, r.state.TrainLen = r.LR, r.BatchSize, train.Len()
 	st := &step{lr: r.LR, params: r.net.Params(), grads: buffers{ops: dev.Ops(), name: "logits"}}
 	for e := r.state.Epoch; e < r.Epochs; e++ {
 		if err := r.runEpoch(e, batches, st, train, test); err != nil {
