@@ -36,7 +36,7 @@ type Dataset interface {
 // stopped, and with Resume it continues from that checkpoint exactly where
 // it stopped.
 type Trainer struct {
-	Device    *device.Device // where to train; nil means device.TryGPU()
+	Device    *device.Device // where to train; nil means the network's device when it is built, else device.TryGPU()
 	LR        float32        // learning rate (the book: 0.05)
 	Epochs    int            // total passes over the training set, resumed ones included (the book: 5)
 	BatchSize int            // examples per step (the book: 128)
@@ -45,13 +45,16 @@ type Trainer struct {
 
 	// Checkpoint is a directory for CheckpointFile, written atomically after
 	// every epoch and when Context is cancelled; "" keeps no checkpoint.
+	// Without Resume the file must not exist yet: Fit never overwrites a
+	// checkpoint it did not start from.
 	Checkpoint string
 	// Resume loads the checkpoint in Checkpoint (weights and TrainState)
 	// and continues from it.
 	Resume bool
 	// Context stops training when cancelled: the current batch finishes, a
-	// checkpoint is saved, and Fit returns an *InterruptedError. nil means
-	// context.Background().
+	// checkpoint is saved, and Fit returns an *InterruptedError (no batch
+	// starts once it is cancelled; when every epoch had finished, Fit
+	// succeeds). nil means context.Background().
 	Context context.Context
 	// Progress is told about every training batch; nil reports nothing.
 	Progress Progress
@@ -147,6 +150,11 @@ func (t Trainer) Validate() error {
 	case t.Resume && t.Checkpoint == "":
 		return errors.New("vgg: resume needs a checkpoint directory to resume from")
 	}
+	if !t.Resume && t.Checkpoint != "" {
+		if _, err := os.Stat(t.CheckpointPath()); err == nil {
+			return fmt.Errorf("vgg: checkpoint %s exists: pass -resume to continue it, or remove it / choose another -checkpoint directory", t.CheckpointPath())
+		}
+	}
 	if t.Resume {
 		st, err := ReadTrainState(t.CheckpointPath())
 		if err != nil {
@@ -213,7 +221,12 @@ func (t Trainer) Fit(net *Network, train, test Dataset) (History, error) {
 	}
 	dev := t.Device
 	if dev == nil {
-		dev = device.TryGPU()
+		// A network built before (by an earlier Fit, say) stays on its
+		// device; TryGPU opens a new one each call, which Build would
+		// refuse as another device.
+		if dev = net.Device(); dev == nil {
+			dev = device.TryGPU()
+		}
 	}
 	if err := net.Build(dev, train.SampleShape(), t.Seed); err != nil {
 		return nil, err
@@ -231,9 +244,10 @@ func (t Trainer) Fit(net *Network, train, test Dataset) (History, error) {
 // fitRun is one Fit's working state.
 type fitRun struct {
 	Trainer
-	net   *Network
-	state TrainState
-	sc    *hostScratch
+	net       *Network
+	state     TrainState
+	startStep int // state.Step when this Fit started
+	sc        *hostScratch
 }
 
 func (r *fitRun) printf(format string, args ...any) {
@@ -273,6 +287,7 @@ func (r *fitRun) fit(dev *device.Device, train, test Dataset) (History, error) {
 		}
 	}
 	r.state.LR, r.state.BatchSize, r.state.TrainLen = r.LR, r.BatchSize, train.Len()
+	r.startStep = r.state.Step
 	st := &step{lr: r.LR, params: r.net.Params(), grads: buffers{ops: dev.Ops(), name: "logits"}}
 	for e := r.state.Epoch; e < r.Epochs; e++ {
 		if err := r.runEpoch(e, batches, st, train, test); err != nil {
@@ -291,7 +306,7 @@ func (r *fitRun) runEpoch(e, batches int, st *step, train, test Dataset) error {
 	if r.Progress != nil {
 		r.Progress.StartEpoch(e+1, batches, s.Batch)
 	}
-	run := &epochRun{from: s.Batch, sums: epochSums{s.LossSum, s.Correct, s.Seen}, after: func(done int, sums epochSums) error {
+	run := &epochRun{from: s.Batch, sums: epochSums{s.LossSum, s.Correct, s.Seen}, stop: r.Context.Err, after: func(done int, sums epochSums) error {
 		s.Step++
 		s.Batch, s.LossSum, s.Correct, s.Seen = done, sums.lossSum, sums.correct, sums.seen
 		images = sums.seen - seen0
@@ -306,7 +321,7 @@ func (r *fitRun) runEpoch(e, batches int, st *step, train, test Dataset) error {
 	}
 	trainSecs := time.Since(start).Seconds()
 	if err != nil {
-		if r.Context.Err() != nil {
+		if stopped(err) {
 			return r.interrupt(e, start)
 		}
 		if errors.Is(err, ErrDiverged) && r.Checkpoint != "" && s.Epoch > 0 {
@@ -314,10 +329,10 @@ func (r *fitRun) runEpoch(e, batches int, st *step, train, test Dataset) error {
 		}
 		return err
 	}
-	stop := &epochRun{after: func(int, epochSums) error { return r.Context.Err() }}
+	stop := &epochRun{stop: r.Context.Err, after: func(int, epochSums) error { return r.Context.Err() }}
 	_, testAcc, err := r.net.epoch(test, e, r.BatchSize, nil, stop)
 	if err != nil {
-		if r.Context.Err() != nil {
+		if stopped(err) {
 			return r.interrupt(e, start)
 		}
 		return err
@@ -340,16 +355,32 @@ func (r *fitRun) runEpoch(e, batches int, st *step, train, test Dataset) error {
 			return err
 		}
 	}
-	if r.Context.Err() != nil {
+	if r.Context.Err() != nil && e+1 < r.Epochs {
 		return &InterruptedError{Epoch: e + 1, Batch: batches, Checkpoint: r.CheckpointPath()}
 	}
 	return nil
 }
 
-// interrupt saves the unfinished epoch e's state and reports where.
+// stopped reports whether an epoch's error is the context's cancellation
+// (or no error), as opposed to a real failure such as divergence, which
+// must be returned as is rather than saved as an interruption.
+func stopped(err error) bool {
+	return err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// interrupt saves the unfinished epoch e's state and reports where. When
+// this Fit took no step there is nothing new to save: a resumed checkpoint
+// stays as it is, and a fresh run writes none.
 func (r *fitRun) interrupt(e int, start time.Time) error {
 	s := &r.state
 	s.Seconds += time.Since(start).Seconds()
+	if s.Step == r.startStep {
+		path := ""
+		if r.Resume {
+			path = r.CheckpointPath()
+		}
+		return &InterruptedError{Epoch: e + 1, Batch: s.Batch, Checkpoint: path}
+	}
 	if r.Checkpoint != "" {
 		s.Dropout = r.net.dropoutSteps()
 		if err := r.net.saveCheckpoint(r.CheckpointPath(), s, r.sc); err != nil {
@@ -423,13 +454,15 @@ type epochSums struct {
 type epochRun struct {
 	from  int       // batches already done
 	sums  epochSums // their totals
+	stop  func() error
 	after func(done int, sums epochSums) error
 }
 
 // epoch runs one pass over data and returns the mean loss and the accuracy.
 // With st == nil it evaluates (dropout off, no gradients). A non-nil run
-// starts at batch run.from with run.sums and calls run.after after each
-// batch; an error from it ends the pass.
+// starts at batch run.from with run.sums, calls run.stop before each batch
+// (the first included) and run.after after each; an error from either ends
+// the pass.
 func (n *Network) epoch(data Dataset, e, batchSize int, st *step, run *epochRun) (float64, float64, error) {
 	if err := checkPass("epoch", data, batchSize); err != nil {
 		return 0, 0, err
@@ -454,6 +487,11 @@ func (n *Network) epoch(data Dataset, e, batchSize int, st *step, run *epochRun)
 	}
 	batches := numBatches(data.Len(), batchSize)
 	for i := from; i < batches; i++ {
+		if run != nil && run.stop != nil {
+			if err := run.stop(); err != nil {
+				return 0, 0, err
+			}
+		}
 		count, xt, lt, err := n.nextBatch(data, e, i, batchSize, x, labels)
 		if err != nil {
 			return 0, 0, err
