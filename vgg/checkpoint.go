@@ -197,10 +197,21 @@ type CheckpointError struct {
 	Problems []string
 }
 
-// Error names the file and each problem.
+// maxListedProblems is how many problems CheckpointError.Error lists.
+const maxListedProblems = 20
+
+// Error names the file and its problems: the first 20, then how many more
+// there are, so that a hostile file with millions of tensors cannot make a
+// huge message.
 func (e *CheckpointError) Error() string {
-	return fmt.Sprintf("vgg: checkpoint %s does not fit this network (train from scratch without -resume, or use the flags it was trained with):\n  %s",
-		e.File, strings.Join(e.Problems, "\n  "))
+	listed := e.Problems
+	more := ""
+	if len(listed) > maxListedProblems {
+		listed = listed[:maxListedProblems]
+		more = fmt.Sprintf("\n  ... and %d more", len(e.Problems)-maxListedProblems)
+	}
+	return fmt.Sprintf("vgg: checkpoint %s does not fit this network (train from scratch without -resume, or use the flags it was trained with):\n  %s%s",
+		e.File, strings.Join(listed, "\n  "), more)
 }
 
 // ReadTrainState reads and validates a checkpoint's header and training

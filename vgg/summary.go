@@ -197,6 +197,9 @@ func (s *Summary) String() string {
 // Compare explains, from the numbers, why one network costs more than
 // another (for example VGG-11 against AlexNet on the same input).
 func (s *Summary) Compare(name string, other *Summary, otherName string) string {
+	if other == nil || len(s.Rows) == 0 || len(other.Rows) == 0 {
+		return fmt.Sprintf("%s vs %s: nothing to compare, a network has no layers\n", name, otherName)
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s vs %s on %s inputs:\n", name, otherName, kernels.ShapeString(s.Input))
 	fmt.Fprintf(&b, "  forward FLOPs  %8.2f G vs %8.2f G  (%.1fx)\n", float64(s.FLOPs)/1e9, float64(other.FLOPs)/1e9, ratio(s.FLOPs, other.FLOPs))
@@ -289,7 +292,10 @@ func bytesize(n int64) string {
 // images, built from the same layers as VGG so Summary can compare them:
 // conv 11x11 stride 4 (96), max pool 3/2, conv 5x5 pad 2 (256), pool 3/2,
 // three 3x3 convs (384, 384, 256), pool 3/2, then the same dense head as
-// VGG. Options change the head as for VGG.
+// VGG. Options change the head as for VGG. Parameters are named like
+// torchvision's AlexNet (features.0 ... features.10, classifier.1,
+// classifier.4, classifier.6), whose classifier puts each dropout before
+// its dense layer rather than after as the book does.
 func AlexNet(opts ...Option) (*Network, error) {
 	o := options{hidden: 4096, dropout: 0.5, classes: 10, init: Xavier()}
 	for _, f := range opts {
@@ -297,6 +303,9 @@ func AlexNet(opts ...Option) (*Network, error) {
 	}
 	if o.hidden <= 0 || o.classes <= 0 {
 		return nil, fmt.Errorf("vgg: hidden width %d and classes %d must be > 0", o.hidden, o.classes)
+	}
+	if !(o.dropout >= 0 && o.dropout < 1) {
+		return nil, fmt.Errorf("vgg: dropout rate %v is outside [0, 1)", o.dropout)
 	}
 	conv := func(name, prefix string, k, size, stride, pad int) *Conv2D {
 		return &Conv2D{name: name, prefix: prefix, Channels: k, Kernel: size, Stride: stride, Padding: pad, ReLU: true}
@@ -308,9 +317,9 @@ func AlexNet(opts ...Option) (*Network, error) {
 		conv("conv3", "features.6", 384, 3, 1, 1),
 		conv("conv4", "features.8", 384, 3, 1, 1),
 		conv("conv5", "features.10", 256, 3, 1, 1), pool("pool3"),
-		&Dense{name: "dense0", Units: o.hidden, ReLU: true, prefix: "classifier.0"},
+		&Dense{name: "dense0", Units: o.hidden, ReLU: true, prefix: "classifier.1"},
 		&Dropout{name: "dropout0", Rate: o.dropout},
-		&Dense{name: "dense1", Units: o.hidden, ReLU: true, prefix: "classifier.3"},
+		&Dense{name: "dense1", Units: o.hidden, ReLU: true, prefix: "classifier.4"},
 		&Dropout{name: "dropout1", Rate: o.dropout},
 		&Dense{name: "dense2", Units: o.classes, prefix: "classifier.6"},
 	), init: o.init}

@@ -101,6 +101,8 @@ type EpochStats struct {
 	Seconds  float64 `json:"seconds"`   // wall time of the epoch, test pass included
 }
 
+// String formats the epoch as the book's train_ch5 prints it: loss, train
+// and test accuracy, and time.
 func (s EpochStats) String() string {
 	return fmt.Sprintf("epoch %d, loss %.4f, train acc %.3f, test acc %.3f, time %.1f sec",
 		s.Epoch, s.Loss, s.TrainAcc, s.TestAcc, s.Seconds)
