@@ -89,11 +89,11 @@ func (n *Network) load(loader kernels.ImageLoader, g *deviceInput, i, s int) err
 	if g.x[s].ops == nil {
 		g.x[s], g.lab[s] = buffers{ops: n.dev.Ops(), name: "input"}, buffers{ops: n.dev.Ops(), name: "labels"}
 	}
-	xt, err := g.x[s].get(append([]int{count}, n.sample...)...)
+	xt, err := g.x[s].getBatch(count, n.sample)
 	if err != nil {
 		return err
 	}
-	lt, err := g.lab[s].get(count)
+	lt, err := g.lab[s].getBatch(count, nil)
 	if err != nil {
 		return err
 	}

@@ -227,7 +227,7 @@ func (b *batchTensors) upload(sample []int, x, labels []float32, count int) (ker
 		b.x = buffers{ops: b.ops, name: "input"}
 		b.lab = buffers{ops: b.ops, name: "labels"}
 	}
-	xt, err := b.x.get(append([]int{count}, sample...)...)
+	xt, err := b.x.getBatch(count, sample)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -237,7 +237,7 @@ func (b *batchTensors) upload(sample []int, x, labels []float32, count int) (ker
 	if labels == nil {
 		return xt, nil, nil
 	}
-	lt, err := b.lab.get(count)
+	lt, err := b.lab.getBatch(count, nil)
 	if err != nil {
 		return nil, nil, err
 	}
