@@ -3,6 +3,7 @@ package kernels
 import (
 	"errors"
 	"fmt"
+	"math"
 )
 
 // ErrShape is wrapped by every ShapeError, for errors.Is.
@@ -14,6 +15,7 @@ type ShapeError struct {
 	Msg string // what is wrong, with the shapes involved
 }
 
+// Error formats the op and the problem: "kernels.Op: message".
 func (e *ShapeError) Error() string { return fmt.Sprintf("kernels.%s: %s", e.Op, e.Msg) }
 
 // Unwrap makes errors.Is(err, ErrShape) true.
@@ -23,12 +25,17 @@ func shapeErr(op, format string, args ...any) error {
 	return &ShapeError{Op: op, Msg: fmt.Sprintf(format, args...)}
 }
 
+// MaxElements is the most elements a tensor may have: math.MaxInt/8, so
+// that its size in bytes (4 per float32) and sums of a few such sizes still
+// fit an int.
+const MaxElements = math.MaxInt / 8
+
 // Numel is the number of elements of a shape; it is 0 for a shape with a
-// non-positive dimension.
+// non-positive dimension and for one whose product overflows an int.
 func Numel(shape []int) int {
 	n := 1
 	for _, d := range shape {
-		if d <= 0 {
+		if d <= 0 || n > math.MaxInt/d {
 			return 0
 		}
 		n *= d
@@ -51,15 +58,22 @@ func ShapeString(shape []int) string {
 	return s + ")"
 }
 
-// CheckAlloc validates a shape passed to Alloc or Reshape.
+// CheckAlloc validates a shape passed to Alloc or Reshape: it must have
+// positive dimensions and at most MaxElements elements (checked without
+// overflow). Every backend's Alloc and Reshape call it first.
 func CheckAlloc(op string, shape []int) error {
 	if len(shape) == 0 {
 		return shapeErr(op, "empty shape")
 	}
+	n := 1
 	for _, d := range shape {
 		if d <= 0 {
 			return shapeErr(op, "shape %v has a non-positive dimension", shape)
 		}
+		if n > MaxElements/d {
+			return shapeErr(op, "shape %s has more than %d elements (the most a tensor may hold): use smaller sizes", ShapeString(shape), MaxElements)
+		}
+		n *= d
 	}
 	return nil
 }

@@ -37,6 +37,11 @@ type TrainState struct {
 	Correct int     // correctly classified training examples
 	Seen    int     // training examples seen
 	Seconds float64 // wall time spent in the epoch so far
+	// What the run trained on, for resume checks; zero when the checkpoint
+	// does not record it (older files, or SaveCheckpoint without Fit).
+	TrainLen int   // training examples
+	Sample   []int // sample shape (C,H,W) the network was built for
+	Arch     Arch  // the VGG architecture (nil for other networks)
 }
 
 // The metadata keys of a checkpoint.
@@ -56,6 +61,7 @@ const (
 	metaSeconds   = "epoch_seconds"
 	metaArch      = "arch"         // [[convs, channels], ...] for VGG networks
 	metaSample    = "sample_shape" // [C, H, W]
+	metaTrainLen  = "train_len"    // training examples; optional
 )
 
 // metadata encodes the state (and what the network was built for) as
@@ -86,6 +92,9 @@ func (st *TrainState) metadata(n *Network) map[string]string {
 		metaSeen:      strconv.Itoa(st.Seen),
 		metaSeconds:   strconv.FormatFloat(st.Seconds, 'g', -1, 64),
 		metaSample:    string(sample),
+	}
+	if st.TrainLen > 0 {
+		m[metaTrainLen] = strconv.Itoa(st.TrainLen)
 	}
 	if len(n.arch) > 0 {
 		blocks := make([][2]int, len(n.arch))
@@ -158,6 +167,23 @@ func parseState(meta map[string]string) (*TrainState, []string) {
 			bad(metaDropout, "not a JSON list of counts: "+err.Error())
 		}
 	}
+	if _, ok := meta[metaTrainLen]; ok {
+		nonNeg(metaTrainLen, &st.TrainLen)
+	}
+	if v, ok := meta[metaSample]; ok && v != "null" {
+		if err := json.Unmarshal([]byte(v), &st.Sample); err != nil || len(st.Sample) != 3 || kernels.Numel(st.Sample) == 0 {
+			bad(metaSample, fmt.Sprintf("%q is not a sample shape [C, H, W]", v))
+		}
+	}
+	if v, ok := meta[metaArch]; ok {
+		var blocks [][2]int
+		if err := json.Unmarshal([]byte(v), &blocks); err != nil {
+			bad(metaArch, fmt.Sprintf("%q is not a list of [convs, channels] blocks", v))
+		}
+		for _, b := range blocks {
+			st.Arch = append(st.Arch, Block{Convs: b[0], Channels: b[1]})
+		}
+	}
 	if st.Correct > st.Seen {
 		bad(metaCorrect, fmt.Sprintf("%d correct of %d seen", st.Correct, st.Seen))
 	}
@@ -171,10 +197,21 @@ type CheckpointError struct {
 	Problems []string
 }
 
-// Error names the file and each problem.
+// maxListedProblems is how many problems CheckpointError.Error lists.
+const maxListedProblems = 20
+
+// Error names the file and its problems: the first 20, then how many more
+// there are, so that a hostile file with millions of tensors cannot make a
+// huge message.
 func (e *CheckpointError) Error() string {
-	return fmt.Sprintf("vgg: checkpoint %s does not fit this network (train from scratch without -resume, or use the flags it was trained with):\n  %s",
-		e.File, strings.Join(e.Problems, "\n  "))
+	listed := e.Problems
+	more := ""
+	if len(listed) > maxListedProblems {
+		listed = listed[:maxListedProblems]
+		more = fmt.Sprintf("\n  ... and %d more", len(e.Problems)-maxListedProblems)
+	}
+	return fmt.Sprintf("vgg: checkpoint %s does not fit this network (train from scratch without -resume, or use the flags it was trained with):\n  %s%s",
+		e.File, strings.Join(listed, "\n  "), more)
 }
 
 // ReadTrainState reads and validates a checkpoint's header and training
@@ -324,6 +361,9 @@ func (n *Network) loadCheckpoint(path string, sc *hostScratch) (*TrainState, err
 		if d := n.dropouts(); len(bad) == 0 && len(st.Dropout) != len(d) {
 			problems = append(problems, fmt.Sprintf("metadata %q: %d dropout counters, the network has %d dropout layers", metaDropout, len(st.Dropout), len(d)))
 		}
+		if len(bad) == 0 && st.Arch != nil && n.arch != nil && !equalArch(st.Arch, n.arch) {
+			problems = append(problems, fmt.Sprintf("metadata %q: trained with blocks %v, the network has %v (resume with the same -arch and -ratio)", metaArch, st.Arch, n.arch))
+		}
 	}
 	if len(problems) > 0 {
 		return nil, &CheckpointError{File: path, Problems: problems}
@@ -354,4 +394,16 @@ func (n *Network) dropoutSteps() []uint64 {
 		out[i] = l.step
 	}
 	return out
+}
+
+func equalArch(a, b Arch) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }

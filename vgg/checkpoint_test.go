@@ -179,11 +179,15 @@ func TestResumeRefusesADifferentRun(t *testing.T) {
 		change func(*Trainer)
 		net    func() *Network
 		want   []string
+		train  Dataset
 	}{
-		{"seed", func(tr *Trainer) { tr.Seed = 6 }, nil, []string{"seed 5", "seed 6"}},
-		{"batch size mid-epoch", func(tr *Trainer) { tr.BatchSize = 4 }, nil, []string{"batch size 8"}},
-		{"no directory", func(tr *Trainer) { tr.Checkpoint = "" }, nil, []string{"needs a checkpoint directory"}},
-		{"missing file", func(tr *Trainer) { tr.Checkpoint = t.TempDir() }, nil, []string{"no such file"}},
+		{"image size", func(*Trainer) {}, nil, []string{"trained on samples (1, 8, 8), this training set has (1, 9, 9)", "-resize"}, blobs(32, 9, 1)},
+		{"training set size", func(*Trainer) {}, nil, []string{"trained on 32 examples, this training set has 40", "-train-limit"}, blobs(40, 8, 1)},
+		{"fewer examples after an epoch", func(*Trainer) {}, nil, []string{"trained on 32 examples, this training set has 24"}, blobs(24, 8, 1)},
+		{"seed", func(tr *Trainer) { tr.Seed = 6 }, nil, []string{"seed 5", "seed 6"}, nil},
+		{"batch size mid-epoch", func(tr *Trainer) { tr.BatchSize = 4 }, nil, []string{"batch size 8"}, nil},
+		{"no directory", func(tr *Trainer) { tr.Checkpoint = "" }, nil, []string{"needs a checkpoint directory"}, nil},
+		{"missing file", func(tr *Trainer) { tr.Checkpoint = t.TempDir() }, nil, []string{"no such file"}, nil},
 		{"other network", func(*Trainer) {}, func() *Network {
 			net, err := VGG(Arch{{1, 4}, {2, 5}}, Hidden(12), Classes(3), DropoutRate(0))
 			require.NoError(t, err)
@@ -192,7 +196,8 @@ func TestResumeRefusesADifferentRun(t *testing.T) {
 			"does not fit this network",
 			"features.0.weight: shape (3, 1, 3, 3) in the file, (4, 1, 3, 3) in the network",
 			"classifier.6.weight: shape (4, 12) in the file, (3, 12) in the network",
-		}},
+			`"arch": trained with blocks [{1 3} {2 5}], the network has [{1 4} {2 5}]`,
+		}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -203,7 +208,11 @@ func TestResumeRefusesADifferentRun(t *testing.T) {
 			if tt.net != nil {
 				net = tt.net()
 			}
-			_, err := tr.Fit(net, train, test)
+			data, testData := Dataset(train), Dataset(test)
+			if tt.train != nil {
+				data, testData = tt.train, blobs(16, tt.train.SampleShape()[1], 2)
+			}
+			_, err := tr.Fit(net, data, testData)
 			require.Error(t, err)
 			for _, w := range tt.want {
 				assert.Contains(t, err.Error(), w)
@@ -221,9 +230,11 @@ func TestCheckpointRoundTrip(t *testing.T) {
 	}
 	st := &TrainState{Epoch: 1, Batch: 3, Step: 9, Seed: 3, LR: 0.05, BatchSize: 16,
 		History: History{{Epoch: 1, Loss: 1.0 / 3, TrainAcc: 0.5, TestAcc: 0.25, Seconds: 1.5}},
-		Dropout: []uint64{10, 11}, LossSum: 12.345678901234567, Correct: 20, Seen: 48, Seconds: 0.1}
+		Dropout: []uint64{10, 11}, LossSum: 12.345678901234567, Correct: 20, Seen: 48, Seconds: 0.1, TrainLen: 64}
 	path := filepath.Join(t.TempDir(), "c.safetensors")
 	require.NoError(t, net.SaveCheckpoint(path, st))
+	// The file records what the network was built for.
+	st.Sample, st.Arch = []int{1, 8, 8}, Arch{{1, 3}, {2, 5}}
 
 	f, err := safetensors.Open(path)
 	require.NoError(t, err)
@@ -382,6 +393,6 @@ func TestInterruptWithoutCheckpoint(t *testing.T) {
 	_, err := Trainer{Device: device.CPU(), LR: 0.1, Epochs: 1, BatchSize: 8, Context: ctx}.Fit(tinyNet(t, 0), blobs(16, 8, 1), blobs(8, 8, 1))
 	var ie *InterruptedError
 	require.True(t, errors.As(err, &ie))
-	assert.Equal(t, InterruptedError{Epoch: 1, Batch: 1}, *ie)
+	assert.Equal(t, InterruptedError{Epoch: 1, Batch: 0}, *ie, "a cancelled context starts no batch")
 	assert.Contains(t, err.Error(), "no checkpoint saved")
 }

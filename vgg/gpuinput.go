@@ -33,14 +33,21 @@ type deviceInput struct {
 	labels     []float32
 }
 
+// loadsOnDevice reports whether nextBatch loads data's images on the device
+// (uploading bytes the backend resizes), so the host float buffers it is
+// passed go unused.
+func (n *Network) loadsOnDevice(data Dataset) bool {
+	_, ok := n.dev.Ops().(kernels.ImageLoader)
+	_, isRaw := data.(RawDataset)
+	return ok && isRaw && n.sample[0] == 1
+}
+
 // nextBatch returns batch i of epoch e on the device: its size, the input
 // (n,C,H,W) and the labels (n). It uploads host-resized floats, or, when the
 // backend is a kernels.ImageLoader and data a RawDataset of single-channel
 // images, uploads bytes that the device resizes, one batch ahead.
 func (n *Network) nextBatch(data Dataset, e, i, batchSize int, x, labels []float32) (int, kernels.Tensor, kernels.Tensor, error) {
-	loader, ok := n.dev.Ops().(kernels.ImageLoader)
-	raw, isRaw := data.(RawDataset)
-	if !ok || !isRaw || n.sample[0] != 1 {
+	if !n.loadsOnDevice(data) {
 		count, err := data.Batch(e, i, batchSize, x, labels)
 		if err != nil {
 			return 0, nil, nil, err
@@ -48,6 +55,7 @@ func (n *Network) nextBatch(data Dataset, e, i, batchSize int, x, labels []float
 		xt, lt, err := n.in.upload(n.sample, x[:count*kernels.Numel(n.sample)], labels, count)
 		return count, xt, lt, err
 	}
+	loader, raw := n.dev.Ops().(kernels.ImageLoader), data.(RawDataset)
 	g := &n.in.dev
 	if g.data != raw || g.epoch != e || g.batchSize != batchSize || g.next != i {
 		*g = deviceInput{data: raw, epoch: e, batchSize: batchSize, next: -1, x: g.x, lab: g.lab, images: g.images, labels: g.labels}
@@ -70,8 +78,9 @@ func (n *Network) nextBatch(data Dataset, e, i, batchSize int, x, labels []float
 // load queues batch i into slot s.
 func (n *Network) load(loader kernels.ImageLoader, g *deviceInput, i, s int) error {
 	h, w := g.data.RawShape()
-	if len(g.images) < g.batchSize*h*w || len(g.labels) < g.batchSize {
-		g.images, g.labels = make([]uint8, g.batchSize*h*w), make([]float32, g.batchSize)
+	bs := min(g.batchSize, g.data.Len())
+	if len(g.images) < bs*h*w || len(g.labels) < bs {
+		g.images, g.labels = make([]uint8, bs*h*w), make([]float32, bs)
 	}
 	count, srcH, srcW, err := g.data.RawBatch(g.epoch, i, g.batchSize, g.images, g.labels)
 	if err != nil {
@@ -80,11 +89,11 @@ func (n *Network) load(loader kernels.ImageLoader, g *deviceInput, i, s int) err
 	if g.x[s].ops == nil {
 		g.x[s], g.lab[s] = buffers{ops: n.dev.Ops(), name: "input"}, buffers{ops: n.dev.Ops(), name: "labels"}
 	}
-	xt, err := g.x[s].get(append([]int{count}, n.sample...)...)
+	xt, err := g.x[s].getBatch(count, n.sample)
 	if err != nil {
 		return err
 	}
-	lt, err := g.lab[s].get(count)
+	lt, err := g.lab[s].getBatch(count, nil)
 	if err != nil {
 		return err
 	}

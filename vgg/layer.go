@@ -130,6 +130,15 @@ func (c *buffers) get(shape ...int) (kernels.Tensor, error) {
 	return t, nil
 }
 
+// getBatch is get(n, sample...) without building the shape (an allocation)
+// when the tensor for batch size n exists already.
+func (c *buffers) getBatch(n int, sample []int) (kernels.Tensor, error) {
+	if t, ok := c.byN[n]; ok {
+		return t, nil
+	}
+	return c.get(append([]int{n}, sample...)...)
+}
+
 func (c *buffers) free() {
 	for n, t := range c.byN {
 		_ = c.ops.Free(t)

@@ -71,6 +71,9 @@ func (l *Conv2D) Build(b *Builder, in []int, needDx bool) error {
 	l.ops, l.needDx = b.Ops, needDx
 	l.inC, l.inH, l.inW = in[1], in[2], in[3]
 	k, c, r := l.Channels, in[1], l.Kernel
+	if n := kernels.Numel([]int{k, c, r, r}); n == 0 || n > MaxLayerParams {
+		return fmt.Errorf("vgg: %s: a (%d, %d, %d, %d) weight has more than %d values: use fewer channels", l.label(), k, c, r, r, MaxLayerParams)
+	}
 	w := make([]float32, k*c*r*r)
 	b.Init(b.rng(), w, c*r*r, k*r*r)
 	var err error
@@ -342,6 +345,9 @@ func (l *Dense) Build(b *Builder, in []int, needDx bool) error {
 	}
 	l.ops, l.needDx = b.Ops, needDx
 	fin := kernels.Numel(in[1:])
+	if n := kernels.Numel([]int{l.Units, fin}); n == 0 || n > MaxLayerParams {
+		return fmt.Errorf("vgg: %s: a %d-unit layer on %s inputs would have more than %d weights: use fewer units or smaller inputs", l.name, l.Units, kernels.ShapeString(in), MaxLayerParams)
+	}
 	w := make([]float32, l.Units*fin)
 	b.Init(b.rng(), w, fin, l.Units)
 	var err error
@@ -483,7 +489,7 @@ func (l *Dropout) Forward(x kernels.Tensor, train bool) (kernels.Tensor, error) 
 		return nil, err
 	}
 	l.step++
-	if err := l.ops.DropoutForward(x, mask, y, l.Rate, l.seed+l.step*0x9E3779B97F4A7C15); err != nil {
+	if err := l.ops.DropoutForward(x, mask, y, l.Rate, kernels.StepSeed(l.seed, l.step)); err != nil {
 		return nil, fmt.Errorf("vgg: %s: %w", l.name, err)
 	}
 	l.mask = mask

@@ -3,6 +3,7 @@ package vgg
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/vggo/vggo/device"
 	"github.com/vggo/vggo/kernels"
@@ -49,9 +50,57 @@ func (n *Network) OutShape(in []int) ([]int, error) { return n.seq.OutShape(in) 
 // the book's loop over net's blocks with a (1,1,224,224) sample.
 func (n *Network) ShapeWalk(in []int) ([]LayerShape, error) { return n.seq.ShapeWalk(in) }
 
+// The size limits of CheckInput and Build.
+const (
+	// MaxLayerParams is the most parameters one layer may have (2^31).
+	MaxLayerParams = 1 << 31
+	// MaxNetworkBytes is the most memory a network may need for its
+	// parameters, their gradients and one image's activations, as float32
+	// (64 GiB).
+	MaxNetworkBytes = 64 << 30
+)
+
 // CheckInput reports whether samples of shape (C,H,W) fit the network, for
-// example whether the blocks can halve the image size down to at least 1.
+// example whether the blocks can halve the image size down to at least 1,
+// and whether the network stays within MaxLayerParams per layer and
+// MaxNetworkBytes in all for that sample size (counted in int64 with
+// overflow checks), so that a huge image size or layer width is an error
+// naming the layer instead of an out-of-memory crash.
 func (n *Network) CheckInput(sample []int) error {
+	if err := n.checkShape(sample); err != nil {
+		return err
+	}
+	s, err := n.costs(sample, func(r SummaryRow) error {
+		if r.Params > MaxLayerParams {
+			return fmt.Errorf("vgg: layer %s would have %s parameters for input %s, more than the %s one layer may have: %s",
+				r.Name, count(r.Params), kernels.ShapeString(sample), count(MaxLayerParams), lowerHint(r))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	need := float64(s.Params)*8 + float64(s.Act)
+	if need > MaxNetworkBytes {
+		return fmt.Errorf("vgg: the network needs %.1f GiB for its %s parameters, their gradients and one %s image's activations, more than the %d GiB limit: lower the image size (-resize), the hidden width (-hidden) or the channels (raise -ratio)",
+			need/(1<<30), count(s.Params), kernels.ShapeString(sample), MaxNetworkBytes>>30)
+	}
+	return nil
+}
+
+// lowerHint says which setting to lower for an oversized layer.
+func lowerHint(r SummaryRow) string {
+	switch {
+	case strings.HasPrefix(r.Kind, "dense"):
+		return "lower the hidden width (-hidden) or the image size (-resize)"
+	case strings.HasPrefix(r.Kind, "conv"):
+		return "lower the channels (raise -ratio) or the image size (-resize)"
+	}
+	return "lower the image size (-resize)"
+}
+
+// checkShape is CheckInput's shape part.
+func (n *Network) checkShape(sample []int) error {
 	if len(sample) != 3 || kernels.Numel(sample) == 0 {
 		return fmt.Errorf("vgg: sample shape %s must be (C,H,W) with positive sizes", kernels.ShapeString(sample))
 	}
@@ -113,7 +162,8 @@ func (n *Network) Predict(x []float32, count int) ([]int, error) {
 	if n.dev == nil {
 		return nil, errors.New("vgg: Predict before Build: train the network or call Build first")
 	}
-	if count <= 0 || len(x) != count*kernels.Numel(n.sample) {
+	per := kernels.Numel(n.sample)
+	if count <= 0 || count > len(x)/per || len(x) != count*per {
 		return nil, fmt.Errorf("vgg: Predict: %d values for %d samples of shape %s", len(x), count, kernels.ShapeString(n.sample))
 	}
 	xt, _, err := n.in.upload(n.sample, x, nil, count)
@@ -144,11 +194,25 @@ func (n *Network) Predict(x []float32, count int) ([]int, error) {
 // Evaluate returns the accuracy of the network on data with dropout off, in
 // batches of batchSize. An unbuilt network is built on dev first.
 func (n *Network) Evaluate(dev *device.Device, data Dataset, batchSize int) (float64, error) {
+	if err := checkPass("Evaluate", data, batchSize); err != nil {
+		return 0, err
+	}
 	if err := n.Build(dev, data.SampleShape(), 0); err != nil {
 		return 0, err
 	}
 	_, acc, err := n.epoch(data, 0, batchSize, nil, nil)
 	return acc, err
+}
+
+// checkPass reports a data set or batch size that a pass cannot run on.
+func checkPass(op string, data Dataset, batchSize int) error {
+	switch {
+	case data == nil || data.Len() <= 0:
+		return fmt.Errorf("vgg: %s: the data set is empty: give it at least one example", op)
+	case batchSize <= 0:
+		return fmt.Errorf("vgg: %s: batch size %d must be > 0", op, batchSize)
+	}
+	return nil
 }
 
 // batchTensors holds a device input batch and its labels per batch size.
@@ -163,7 +227,7 @@ func (b *batchTensors) upload(sample []int, x, labels []float32, count int) (ker
 		b.x = buffers{ops: b.ops, name: "input"}
 		b.lab = buffers{ops: b.ops, name: "labels"}
 	}
-	xt, err := b.x.get(append([]int{count}, sample...)...)
+	xt, err := b.x.getBatch(count, sample)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -173,7 +237,7 @@ func (b *batchTensors) upload(sample []int, x, labels []float32, count int) (ker
 	if labels == nil {
 		return xt, nil, nil
 	}
-	lt, err := b.lab.get(count)
+	lt, err := b.lab.getBatch(count, nil)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -99,6 +99,7 @@ type LayerShape struct {
 	Shape []int
 }
 
+// String formats the line as the book prints it: "name output shape:\t(1, 64, 112, 112)".
 func (l LayerShape) String() string {
 	return fmt.Sprintf("%s output shape:\t%s", l.Name, kernels.ShapeString(l.Shape))
 }

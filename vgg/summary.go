@@ -3,6 +3,7 @@ package vgg
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -48,28 +49,65 @@ func (n *Network) Summary(sample []int, batch int) (*Summary, error) {
 	if batch <= 0 {
 		return nil, fmt.Errorf("vgg: Summary: batch size %d must be > 0", batch)
 	}
-	if err := n.CheckInput(sample); err != nil {
+	if err := n.checkShape(sample); err != nil {
 		return nil, err
 	}
-	s := &Summary{Input: append([]int(nil), sample...), Batch: batch}
+	s, err := n.costs(sample, nil)
+	if err != nil {
+		return nil, err
+	}
+	s.Batch = batch
+	return s, nil
+}
+
+// costs is Summary without the batch size: every count is computed in
+// int64 with overflow checks, and an overflow is an error naming the layer.
+// A non-nil check sees each row as it is made and may stop the walk.
+func (n *Network) costs(sample []int, check func(SummaryRow) error) (*Summary, error) {
+	s := &Summary{Input: append([]int(nil), sample...), Batch: 1}
 	in := append([]int{1}, sample...)
-	if _, err := summarize(s, n.seq.layers, in); err != nil {
+	if _, err := summarize(s, n.seq.layers, in, check); err != nil {
 		return nil, err
 	}
+	var ok [3]bool
 	for _, r := range s.Rows {
-		s.Params += r.Params
-		s.FLOPs += r.FLOPs
-		s.Act += r.Act
+		s.Params, ok[0] = add64(s.Params, r.Params)
+		s.FLOPs, ok[1] = add64(s.FLOPs, r.FLOPs)
+		s.Act, ok[2] = add64(s.Act, r.Act)
+		if !ok[0] || !ok[1] || !ok[2] {
+			return nil, fmt.Errorf("vgg: the network's totals up to %s overflow 64-bit counts: use smaller images or narrower layers", r.Name)
+		}
 	}
 	return s, nil
 }
 
-// summarize appends a row per leaf layer and returns the output shape.
-func summarize(s *Summary, layers []Layer, in []int) ([]int, error) {
+// mul64 is the product of non-negative xs, and false when it overflows.
+func mul64(xs ...int64) (int64, bool) {
+	p := int64(1)
+	for _, x := range xs {
+		if x < 0 || (x > 0 && p > math.MaxInt64/x) {
+			return 0, false
+		}
+		p *= x
+	}
+	return p, true
+}
+
+// add64 is a+b for non-negative a and b, and false when it overflows.
+func add64(a, b int64) (int64, bool) {
+	if a < 0 || b < 0 || a > math.MaxInt64-b {
+		return 0, false
+	}
+	return a + b, true
+}
+
+// summarize appends a row per leaf layer and returns the output shape;
+// check, when not nil, vets each row first.
+func summarize(s *Summary, layers []Layer, in []int, check func(SummaryRow) error) ([]int, error) {
 	for _, l := range layers {
 		if seq, ok := l.(*Sequential); ok {
 			var err error
-			if in, err = summarize(s, seq.layers, in); err != nil {
+			if in, err = summarize(s, seq.layers, in, check); err != nil {
 				return nil, err
 			}
 			continue
@@ -78,7 +116,14 @@ func summarize(s *Summary, layers []Layer, in []int) ([]int, error) {
 		if err != nil {
 			return nil, err
 		}
-		row := SummaryRow{Name: l.Name(), Out: out, Act: 4 * int64(kernels.Numel(out))}
+		dims := make([]int64, len(out)+1)
+		dims[0] = 4
+		for i, d := range out {
+			dims[i+1] = int64(d)
+		}
+		act, ok := mul64(dims...)
+		row := SummaryRow{Name: l.Name(), Out: out, Act: act}
+		overflow := !ok
 		switch l := l.(type) {
 		case *Conv2D:
 			k, c, r := int64(l.Channels), int64(in[1]), int64(l.Kernel)
@@ -87,19 +132,30 @@ func summarize(s *Summary, layers []Layer, in []int) ([]int, error) {
 			if l.ReLU {
 				row.Kind += " +relu"
 			}
-			row.Params = k*c*r*r + k
-			row.FLOPs = 2 * k * c * r * r * int64(out[2]) * int64(out[3])
+			w, ok1 := mul64(k, c, r, r)
+			p, ok2 := add64(w, k)
+			f, ok3 := mul64(2, w, int64(out[2]), int64(out[3]))
+			row.Params, row.FLOPs = p, f
+			overflow = overflow || !ok1 || !ok2 || !ok3
 		case *MaxPool2D:
 			row.Kind = fmt.Sprintf("maxpool %dx%d s%d", l.Size, l.Size, l.Stride)
 		case *Dense:
-			fin := int64(kernels.Numel(in[1:]))
+			fin, ok0 := int64(1), true
+			for _, d := range in[1:] {
+				if fin, ok0 = mul64(fin, int64(d)); !ok0 {
+					break
+				}
+			}
 			row.Module = l.prefix
 			row.Kind = "dense"
 			if l.ReLU {
 				row.Kind += " +relu"
 			}
-			row.Params = fin*int64(l.Units) + int64(l.Units)
-			row.FLOPs = 2 * fin * int64(l.Units)
+			w, ok1 := mul64(fin, int64(l.Units))
+			p, ok2 := add64(w, int64(l.Units))
+			f, ok3 := mul64(2, w)
+			row.Params, row.FLOPs = p, f
+			overflow = overflow || !ok0 || !ok1 || !ok2 || !ok3
 		case *Dropout:
 			row.Kind = fmt.Sprintf("dropout %g", l.Rate)
 		case *Flatten:
@@ -107,6 +163,14 @@ func summarize(s *Summary, layers []Layer, in []int) ([]int, error) {
 			row.Act = 0
 		default:
 			row.Kind = fmt.Sprintf("%T", l)
+		}
+		if overflow {
+			return nil, fmt.Errorf("vgg: layer %s: its parameter, FLOP or activation count for input %s overflows 64-bit counts: %s", l.Name(), kernels.ShapeString(in), lowerHint(row))
+		}
+		if check != nil {
+			if err := check(row); err != nil {
+				return nil, err
+			}
 		}
 		s.Rows = append(s.Rows, row)
 		in = out
@@ -121,18 +185,21 @@ func (s *Summary) String() string {
 	fmt.Fprintf(tw, "layer\tmodule\tkind\toutput\tparams\tMFLOPs\tact/image\tact@%d\t\n", s.Batch)
 	for _, r := range s.Rows {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", r.Name, r.Module, r.Kind, kernels.ShapeString(r.Out),
-			count(r.Params), mflops(r.FLOPs), bytesize(r.Act), bytesize(r.Act*int64(s.Batch)))
+			count(r.Params), mflops(r.FLOPs), bytesize(r.Act), bytesizeTimes(r.Act, s.Batch))
 	}
-	fmt.Fprintf(tw, "total\t\t\t\t%s\t%s\t%s\t%s\t\n", count(s.Params), mflops(s.FLOPs), bytesize(s.Act), bytesize(s.Act*int64(s.Batch)))
+	fmt.Fprintf(tw, "total\t\t\t\t%s\t%s\t%s\t%s\t\n", count(s.Params), mflops(s.FLOPs), bytesize(s.Act), bytesizeTimes(s.Act, s.Batch))
 	tw.Flush()
 	fmt.Fprintf(&b, "input %s; %s parameters (%s as float32); %.2f GFLOPs forward per image (a multiply-add is 2; bias, ReLU, pooling and dropout not counted); training costs about 3x the forward FLOPs\n",
-		kernels.ShapeString(s.Input), count(s.Params), bytesize(4*s.Params), float64(s.FLOPs)/1e9)
+		kernels.ShapeString(s.Input), count(s.Params), bytesizeTimes(s.Params, 4), float64(s.FLOPs)/1e9)
 	return b.String()
 }
 
 // Compare explains, from the numbers, why one network costs more than
 // another (for example VGG-11 against AlexNet on the same input).
 func (s *Summary) Compare(name string, other *Summary, otherName string) string {
+	if other == nil || len(s.Rows) == 0 || len(other.Rows) == 0 {
+		return fmt.Sprintf("%s vs %s: nothing to compare, a network has no layers\n", name, otherName)
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s vs %s on %s inputs:\n", name, otherName, kernels.ShapeString(s.Input))
 	fmt.Fprintf(&b, "  forward FLOPs  %8.2f G vs %8.2f G  (%.1fx)\n", float64(s.FLOPs)/1e9, float64(other.FLOPs)/1e9, ratio(s.FLOPs, other.FLOPs))
@@ -199,6 +266,15 @@ func count(n int64) string {
 
 func mflops(f int64) string { return fmt.Sprintf("%.1f", float64(f)/1e6) }
 
+// bytesizeTimes formats n*k bytes, computed in float64 so that it cannot
+// overflow.
+func bytesizeTimes(n int64, k int) string {
+	if p, ok := mul64(n, int64(k)); ok {
+		return bytesize(p)
+	}
+	return fmt.Sprintf("%.3g GiB", float64(n)*float64(k)/(1<<30))
+}
+
 // bytesize formats bytes in KiB, MiB or GiB.
 func bytesize(n int64) string {
 	switch {
@@ -216,7 +292,10 @@ func bytesize(n int64) string {
 // images, built from the same layers as VGG so Summary can compare them:
 // conv 11x11 stride 4 (96), max pool 3/2, conv 5x5 pad 2 (256), pool 3/2,
 // three 3x3 convs (384, 384, 256), pool 3/2, then the same dense head as
-// VGG. Options change the head as for VGG.
+// VGG. Options change the head as for VGG. Parameters are named like
+// torchvision's AlexNet (features.0 ... features.10, classifier.1,
+// classifier.4, classifier.6), whose classifier puts each dropout before
+// its dense layer rather than after as the book does.
 func AlexNet(opts ...Option) (*Network, error) {
 	o := options{hidden: 4096, dropout: 0.5, classes: 10, init: Xavier()}
 	for _, f := range opts {
@@ -224,6 +303,9 @@ func AlexNet(opts ...Option) (*Network, error) {
 	}
 	if o.hidden <= 0 || o.classes <= 0 {
 		return nil, fmt.Errorf("vgg: hidden width %d and classes %d must be > 0", o.hidden, o.classes)
+	}
+	if !(o.dropout >= 0 && o.dropout < 1) {
+		return nil, fmt.Errorf("vgg: dropout rate %v is outside [0, 1)", o.dropout)
 	}
 	conv := func(name, prefix string, k, size, stride, pad int) *Conv2D {
 		return &Conv2D{name: name, prefix: prefix, Channels: k, Kernel: size, Stride: stride, Padding: pad, ReLU: true}
@@ -235,9 +317,9 @@ func AlexNet(opts ...Option) (*Network, error) {
 		conv("conv3", "features.6", 384, 3, 1, 1),
 		conv("conv4", "features.8", 384, 3, 1, 1),
 		conv("conv5", "features.10", 256, 3, 1, 1), pool("pool3"),
-		&Dense{name: "dense0", Units: o.hidden, ReLU: true, prefix: "classifier.0"},
+		&Dense{name: "dense0", Units: o.hidden, ReLU: true, prefix: "classifier.1"},
 		&Dropout{name: "dropout0", Rate: o.dropout},
-		&Dense{name: "dense1", Units: o.hidden, ReLU: true, prefix: "classifier.3"},
+		&Dense{name: "dense1", Units: o.hidden, ReLU: true, prefix: "classifier.4"},
 		&Dropout{name: "dropout1", Rate: o.dropout},
 		&Dense{name: "dense2", Units: o.classes, prefix: "classifier.6"},
 	), init: o.init}

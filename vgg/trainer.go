@@ -36,7 +36,7 @@ type Dataset interface {
 // stopped, and with Resume it continues from that checkpoint exactly where
 // it stopped.
 type Trainer struct {
-	Device    *device.Device // where to train; nil means device.TryGPU()
+	Device    *device.Device // where to train; nil means the network's device when it is built, else device.TryGPU()
 	LR        float32        // learning rate (the book: 0.05)
 	Epochs    int            // total passes over the training set, resumed ones included (the book: 5)
 	BatchSize int            // examples per step (the book: 128)
@@ -45,13 +45,16 @@ type Trainer struct {
 
 	// Checkpoint is a directory for CheckpointFile, written atomically after
 	// every epoch and when Context is cancelled; "" keeps no checkpoint.
+	// Without Resume the file must not exist yet: Fit never overwrites a
+	// checkpoint it did not start from.
 	Checkpoint string
 	// Resume loads the checkpoint in Checkpoint (weights and TrainState)
 	// and continues from it.
 	Resume bool
 	// Context stops training when cancelled: the current batch finishes, a
-	// checkpoint is saved, and Fit returns an *InterruptedError. nil means
-	// context.Background().
+	// checkpoint is saved, and Fit returns an *InterruptedError (no batch
+	// starts once it is cancelled; when every epoch had finished, Fit
+	// succeeds). nil means context.Background().
 	Context context.Context
 	// Progress is told about every training batch; nil reports nothing.
 	Progress Progress
@@ -98,6 +101,8 @@ type EpochStats struct {
 	Seconds  float64 `json:"seconds"`   // wall time of the epoch, test pass included
 }
 
+// String formats the epoch as the book's train_ch5 prints it: loss, train
+// and test accuracy, and time.
 func (s EpochStats) String() string {
 	return fmt.Sprintf("epoch %d, loss %.4f, train acc %.3f, test acc %.3f, time %.1f sec",
 		s.Epoch, s.Loss, s.TrainAcc, s.TestAcc, s.Seconds)
@@ -147,12 +152,17 @@ func (t Trainer) Validate() error {
 	case t.Resume && t.Checkpoint == "":
 		return errors.New("vgg: resume needs a checkpoint directory to resume from")
 	}
+	if !t.Resume && t.Checkpoint != "" {
+		if _, err := os.Stat(t.CheckpointPath()); err == nil {
+			return fmt.Errorf("vgg: checkpoint %s exists: pass -resume to continue it, or remove it / choose another -checkpoint directory", t.CheckpointPath())
+		}
+	}
 	if t.Resume {
 		st, err := ReadTrainState(t.CheckpointPath())
 		if err != nil {
 			return err
 		}
-		return t.checkResume(st, -1)
+		return t.checkResume(st, -1, nil)
 	}
 	return nil
 }
@@ -167,9 +177,20 @@ func (t Trainer) CheckpointPath() string {
 }
 
 // checkResume reports a checkpoint this trainer cannot continue exactly.
-// batches is the training set's batch count, or -1 when not known yet.
-func (t Trainer) checkResume(st *TrainState, batches int) error {
+// batches is the training set's batch count, or -1 when not known yet;
+// train is the training set, or nil when not known yet.
+func (t Trainer) checkResume(st *TrainState, batches int, train Dataset) error {
 	path := t.CheckpointPath()
+	if train != nil {
+		switch {
+		case st.Sample != nil && !equalInts(st.Sample, train.SampleShape()):
+			return fmt.Errorf("vgg: checkpoint %s was trained on samples %s, this training set has %s: resume with the same image size (-resize)",
+				path, kernels.ShapeString(st.Sample), kernels.ShapeString(train.SampleShape()))
+		case st.TrainLen > 0 && st.TrainLen != train.Len():
+			return fmt.Errorf("vgg: checkpoint %s was trained on %d examples, this training set has %d: resume on the same data (the same -train-limit)",
+				path, st.TrainLen, train.Len())
+		}
+	}
 	switch {
 	case st.Seed != t.Seed:
 		return fmt.Errorf("vgg: checkpoint %s was trained with seed %d, this run has seed %d: resume with the same seed (shuffling and dropout depend on it)", path, st.Seed, t.Seed)
@@ -202,7 +223,12 @@ func (t Trainer) Fit(net *Network, train, test Dataset) (History, error) {
 	}
 	dev := t.Device
 	if dev == nil {
-		dev = device.TryGPU()
+		// A network built before (by an earlier Fit, say) stays on its
+		// device; TryGPU opens a new one each call, which Build would
+		// refuse as another device.
+		if dev = net.Device(); dev == nil {
+			dev = device.TryGPU()
+		}
 	}
 	if err := net.Build(dev, train.SampleShape(), t.Seed); err != nil {
 		return nil, err
@@ -220,9 +246,10 @@ func (t Trainer) Fit(net *Network, train, test Dataset) (History, error) {
 // fitRun is one Fit's working state.
 type fitRun struct {
 	Trainer
-	net   *Network
-	state TrainState
-	sc    *hostScratch
+	net       *Network
+	state     TrainState
+	startStep int // state.Step when this Fit started
+	sc        *hostScratch
 }
 
 func (r *fitRun) printf(format string, args ...any) {
@@ -233,18 +260,23 @@ func (r *fitRun) printf(format string, args ...any) {
 
 func (r *fitRun) fit(dev *device.Device, train, test Dataset) (History, error) {
 	r.printf("training on %s\n", dev)
-	batches := (train.Len() + r.BatchSize - 1) / r.BatchSize
+	batches := numBatches(train.Len(), r.BatchSize)
 	r.state = TrainState{Seed: r.Seed}
 	if r.Resume {
-		st, err := r.net.loadCheckpoint(r.CheckpointPath(), r.sc)
+		// Check the run against the checkpoint's state before its weights
+		// replace the network's.
+		st, err := ReadTrainState(r.CheckpointPath())
 		if err != nil {
+			return nil, err
+		}
+		if err := r.checkResume(st, batches, train); err != nil {
+			return nil, err
+		}
+		if st, err = r.net.loadCheckpoint(r.CheckpointPath(), r.sc); err != nil {
 			return nil, err
 		}
 		if st == nil {
 			return nil, fmt.Errorf("vgg: %s holds weights but no training state: it cannot be resumed", r.CheckpointPath())
-		}
-		if err := r.checkResume(st, batches); err != nil {
-			return nil, err
 		}
 		r.state = *st
 		r.printf("resuming from %s: %d epochs and %d batches done\n", r.CheckpointPath(), st.Epoch, st.Batch)
@@ -256,7 +288,8 @@ func (r *fitRun) fit(dev *device.Device, train, test Dataset) (History, error) {
 			return st.History, nil
 		}
 	}
-	r.state.LR, r.state.BatchSize = r.LR, r.BatchSize
+	r.state.LR, r.state.BatchSize, r.state.TrainLen = r.LR, r.BatchSize, train.Len()
+	r.startStep = r.state.Step
 	st := &step{lr: r.LR, params: r.net.Params(), grads: buffers{ops: dev.Ops(), name: "logits"}}
 	for e := r.state.Epoch; e < r.Epochs; e++ {
 		if err := r.runEpoch(e, batches, st, train, test); err != nil {
@@ -275,7 +308,7 @@ func (r *fitRun) runEpoch(e, batches int, st *step, train, test Dataset) error {
 	if r.Progress != nil {
 		r.Progress.StartEpoch(e+1, batches, s.Batch)
 	}
-	run := &epochRun{from: s.Batch, sums: epochSums{s.LossSum, s.Correct, s.Seen}, after: func(done int, sums epochSums) error {
+	run := &epochRun{from: s.Batch, sums: epochSums{s.LossSum, s.Correct, s.Seen}, stop: r.Context.Err, after: func(done int, sums epochSums) error {
 		s.Step++
 		s.Batch, s.LossSum, s.Correct, s.Seen = done, sums.lossSum, sums.correct, sums.seen
 		images = sums.seen - seen0
@@ -290,7 +323,7 @@ func (r *fitRun) runEpoch(e, batches int, st *step, train, test Dataset) error {
 	}
 	trainSecs := time.Since(start).Seconds()
 	if err != nil {
-		if r.Context.Err() != nil {
+		if stopped(err) {
 			return r.interrupt(e, start)
 		}
 		if errors.Is(err, ErrDiverged) && r.Checkpoint != "" && s.Epoch > 0 {
@@ -298,10 +331,10 @@ func (r *fitRun) runEpoch(e, batches int, st *step, train, test Dataset) error {
 		}
 		return err
 	}
-	stop := &epochRun{after: func(int, epochSums) error { return r.Context.Err() }}
+	stop := &epochRun{stop: r.Context.Err, after: func(int, epochSums) error { return r.Context.Err() }}
 	_, testAcc, err := r.net.epoch(test, e, r.BatchSize, nil, stop)
 	if err != nil {
-		if r.Context.Err() != nil {
+		if stopped(err) {
 			return r.interrupt(e, start)
 		}
 		return err
@@ -324,16 +357,32 @@ func (r *fitRun) runEpoch(e, batches int, st *step, train, test Dataset) error {
 			return err
 		}
 	}
-	if r.Context.Err() != nil {
+	if r.Context.Err() != nil && e+1 < r.Epochs {
 		return &InterruptedError{Epoch: e + 1, Batch: batches, Checkpoint: r.CheckpointPath()}
 	}
 	return nil
 }
 
-// interrupt saves the unfinished epoch e's state and reports where.
+// stopped reports whether an epoch's error is the context's cancellation
+// (or no error), as opposed to a real failure such as divergence, which
+// must be returned as is rather than saved as an interruption.
+func stopped(err error) bool {
+	return err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// interrupt saves the unfinished epoch e's state and reports where. When
+// this Fit took no step there is nothing new to save: a resumed checkpoint
+// stays as it is, and a fresh run writes none.
 func (r *fitRun) interrupt(e int, start time.Time) error {
 	s := &r.state
 	s.Seconds += time.Since(start).Seconds()
+	if s.Step == r.startStep {
+		path := ""
+		if r.Resume {
+			path = r.CheckpointPath()
+		}
+		return &InterruptedError{Epoch: e + 1, Batch: s.Batch, Checkpoint: path}
+	}
 	if r.Checkpoint != "" {
 		s.Dropout = r.net.dropoutSteps()
 		if err := r.net.saveCheckpoint(r.CheckpointPath(), s, r.sc); err != nil {
@@ -388,6 +437,15 @@ type step struct {
 	grads  buffers
 }
 
+// numBatches is ceil(n/batchSize) for n, batchSize > 0, without the
+// overflow of (n+batchSize-1)/batchSize for a huge batch size.
+func numBatches(n, batchSize int) int {
+	if n <= 0 {
+		return 0
+	}
+	return (n-1)/batchSize + 1
+}
+
 // epochSums are an epoch's running totals.
 type epochSums struct {
 	lossSum       float64
@@ -398,29 +456,44 @@ type epochSums struct {
 type epochRun struct {
 	from  int       // batches already done
 	sums  epochSums // their totals
+	stop  func() error
 	after func(done int, sums epochSums) error
 }
 
 // epoch runs one pass over data and returns the mean loss and the accuracy.
 // With st == nil it evaluates (dropout off, no gradients). A non-nil run
-// starts at batch run.from with run.sums and calls run.after after each
-// batch; an error from it ends the pass.
+// starts at batch run.from with run.sums, calls run.stop before each batch
+// (the first included) and run.after after each; an error from either ends
+// the pass.
 func (n *Network) epoch(data Dataset, e, batchSize int, st *step, run *epochRun) (float64, float64, error) {
+	if err := checkPass("epoch", data, batchSize); err != nil {
+		return 0, 0, err
+	}
 	if !equalInts(data.SampleShape(), n.sample) {
 		return 0, 0, fmt.Errorf("vgg: data samples %s, network built for %s",
 			kernels.ShapeString(data.SampleShape()), kernels.ShapeString(n.sample))
 	}
 	ops := n.dev.Ops()
-	per := kernels.Numel(n.sample)
-	x := make([]float32, batchSize*per)
-	labels := make([]float32, batchSize)
+	// Host batch buffers hold at most the whole data set (so a huge batch
+	// size allocates no more than the data), and none at all when the
+	// device loads the images itself.
+	var x, labels []float32
+	if !n.loadsOnDevice(data) {
+		bs := min(batchSize, data.Len())
+		x, labels = make([]float32, bs*kernels.Numel(n.sample)), make([]float32, bs)
+	}
 	var sums epochSums
 	from := 0
 	if run != nil {
 		sums, from = run.sums, run.from
 	}
-	batches := (data.Len() + batchSize - 1) / batchSize
+	batches := numBatches(data.Len(), batchSize)
 	for i := from; i < batches; i++ {
+		if run != nil && run.stop != nil {
+			if err := run.stop(); err != nil {
+				return 0, 0, err
+			}
+		}
 		count, xt, lt, err := n.nextBatch(data, e, i, batchSize, x, labels)
 		if err != nil {
 			return 0, 0, err

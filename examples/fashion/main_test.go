@@ -225,6 +225,8 @@ func TestBadFlagsFailBeforeWork(t *testing.T) {
 		{"unknown device", []string{"-device", "tpu"}, "unknown device"},
 		{"negative limit", []string{"-train-limit", "-1"}, "-train-limit"},
 		{"precision", []string{"-precision", "fp16"}, "-precision"},
+		{"huge hidden", []string{"-hidden", "1099511627776", "-resize", "32"}, "dense0"},
+		{"huge resize", []string{"-resize", "65536"}, "lower the hidden width (-hidden) or the image size (-resize)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

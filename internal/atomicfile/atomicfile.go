@@ -7,9 +7,11 @@ package atomicfile
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"syscall"
 )
 
 // WriteFile creates or replaces path with what write produces. write gets a
@@ -48,11 +50,23 @@ func WriteFile(path string, write func(w *bufio.Writer) error) (err error) {
 	if err = os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
-	// Sync the directory so the rename itself survives a crash; some file
-	// systems refuse to sync a directory, which is harmless here.
-	if d, derr := os.Open(dir); derr == nil {
-		_ = d.Sync()
-		d.Close()
+	// Sync the directory so the rename itself survives a crash. Some file
+	// systems cannot sync a directory (EINVAL), which is harmless here; any
+	// other failure means the rename may not be durable, and is returned.
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("writing %s: opening its directory to sync it: %w", path, err)
+	}
+	serr := syncDir(d)
+	cerr := d.Close()
+	if serr != nil && !errors.Is(serr, syscall.EINVAL) {
+		return fmt.Errorf("writing %s: syncing its directory: %w", path, serr)
+	}
+	if cerr != nil {
+		return fmt.Errorf("writing %s: closing its directory: %w", path, cerr)
 	}
 	return nil
 }
+
+// syncDir syncs an open directory; tests replace it to inject failures.
+var syncDir = (*os.File).Sync

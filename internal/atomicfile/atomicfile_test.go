@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -54,4 +55,35 @@ func TestWriteFile(t *testing.T) {
 func TestWriteFileMissingDir(t *testing.T) {
 	err := WriteFile(filepath.Join(t.TempDir(), "nope", "x"), func(*bufio.Writer) error { return nil })
 	require.ErrorContains(t, err, "nope")
+}
+
+// TestDirectorySyncErrors checks that a directory that cannot be synced
+// (EINVAL) is ignored, while any other sync failure is returned.
+func TestDirectorySyncErrors(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		err  error
+		want string // "" for success
+	}{
+		{"synced", nil, ""},
+		{"cannot sync directories", &os.PathError{Op: "sync", Path: "d", Err: syscall.EINVAL}, ""},
+		{"I/O error", &os.PathError{Op: "sync", Path: "d", Err: syscall.EIO}, "syncing its directory"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			old := syncDir
+			defer func() { syncDir = old }()
+			syncDir = func(*os.File) error { return c.err }
+			path := filepath.Join(t.TempDir(), "f")
+			err := WriteFile(path, func(w *bufio.Writer) error {
+				_, err := w.WriteString("x")
+				return err
+			})
+			if c.want == "" {
+				assert.NoError(t, err)
+				return
+			}
+			assert.ErrorContains(t, err, c.want)
+			assert.ErrorIs(t, err, syscall.EIO)
+		})
+	}
 }

@@ -1,0 +1,99 @@
+package vgg
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestCheckpointErrorListsAtMost20Problems(t *testing.T) {
+	for _, c := range []struct {
+		n       int
+		more    string
+		maxLine int
+	}{
+		{1, "", 2},
+		{20, "", 21},
+		{21, "... and 1 more", 22},
+		{1_000_000, "... and 999980 more", 22},
+	} {
+		t.Run(fmt.Sprint(c.n), func(t *testing.T) {
+			e := &CheckpointError{File: "f", Problems: make([]string, c.n)}
+			for i := range e.Problems {
+				e.Problems[i] = fmt.Sprintf("t%d: bad", i)
+			}
+			msg := e.Error()
+			assert.LessOrEqual(t, strings.Count(msg, "\n")+1, c.maxLine)
+			assert.Contains(t, msg, "t0: bad")
+			if c.more != "" {
+				assert.Contains(t, msg, c.more)
+				assert.NotContains(t, msg, "t20: bad")
+			} else {
+				assert.NotContains(t, msg, "more")
+			}
+		})
+	}
+}
+
+func TestCompareEmptyNetworks(t *testing.T) {
+	empty, err := NewNetwork().Summary([]int{1, 8, 8}, 4)
+	require.NoError(t, err)
+	full, err := tinyNet(t, 0).Summary([]int{1, 8, 8}, 4)
+	require.NoError(t, err)
+	for _, c := range []struct {
+		name    string
+		a, b    *Summary
+		nothing bool
+	}{
+		{"empty vs full", empty, full, true},
+		{"full vs empty", full, empty, true},
+		{"empty vs empty", empty, empty, true},
+		{"full vs nil", full, nil, true},
+		{"full vs full", full, full, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var msg string
+			require.NotPanics(t, func() { msg = c.a.Compare("A", c.b, "B") })
+			if c.nothing {
+				assert.Contains(t, msg, "nothing to compare")
+			} else {
+				assert.Contains(t, msg, "Why:")
+			}
+		})
+	}
+}
+
+func TestAlexNetChecksAndNames(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		rate float32
+		err  string
+	}{
+		{"default", 0.5, ""},
+		{"zero", 0, ""},
+		{"one", 1, "dropout rate 1 is outside [0, 1)"},
+		{"negative", -0.1, "outside [0, 1)"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			net, err := AlexNet(DropoutRate(c.rate), Hidden(8))
+			if c.err != "" {
+				assert.ErrorContains(t, err, c.err)
+				return
+			}
+			require.NoError(t, err)
+			s, err := net.Summary([]int{1, 224, 224}, 1)
+			require.NoError(t, err)
+			var modules []string
+			for _, r := range s.Rows {
+				if r.Module != "" {
+					modules = append(modules, r.Module)
+				}
+			}
+			assert.Equal(t, []string{"features.0", "features.3", "features.6", "features.8", "features.10",
+				"classifier.1", "classifier.4", "classifier.6"}, modules, "torchvision's AlexNet names")
+		})
+	}
+}
