@@ -176,7 +176,7 @@ func summary(c config, arch vgg.Arch, out io.Writer) error {
 	sample := []int{1, c.resize, c.resize}
 	s, err := net.Summary(sample, c.batchSize)
 	if err != nil {
-		return fmt.Errorf("-resize %d: %w", c.resize, err)
+		return fmt.Errorf("-resize %d (%dx%d inputs): %w", c.resize, c.resize, c.resize, err)
 	}
 	name := "VGG-" + strings.TrimPrefix(strings.ToLower(strings.ReplaceAll(c.arch, "-", "")), "vgg")
 	if c.ratio != 1 {
@@ -231,7 +231,7 @@ func run(ctx context.Context, c config, out, errOut io.Writer) error {
 		return err
 	}
 	if err := net.CheckInput([]int{1, c.resize, c.resize}); err != nil {
-		return fmt.Errorf("-resize %d: %w", c.resize, err)
+		return fmt.Errorf("-resize %d (%dx%d inputs): %w", c.resize, c.resize, c.resize, err)
 	}
 	precision, _ := cuda.ParsePrecision(c.precision)
 	dev, err := device.Open(c.device, cuda.WithPrecision(precision))
