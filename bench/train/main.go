@@ -189,10 +189,10 @@ func newProfiler(o kernels.Ops) *profiler {
 	return &profiler{Ops: o, sites: map[site]*siteStats{}, order: map[string]int{}}
 }
 
-// reset times the wrapped op.
+// reset forgets what was recorded.
 func (p *profiler) reset() { p.sites = map[site]*siteStats{} }
 
-// flops times the wrapped op.
+// flops is the work recorded since reset.
 func (p *profiler) flops() float64 {
 	var f float64
 	for _, s := range p.sites {
@@ -201,7 +201,8 @@ func (p *profiler) flops() float64 {
 	return f
 }
 
-// record times the wrapped op.
+// record adds one call of op on input t, started at start, doing flop
+// floating-point operations.
 func (p *profiler) record(op string, t kernels.Tensor, start time.Time, flop float64) {
 	var s site
 	s.op = op
@@ -342,7 +343,6 @@ func (p *profiler) SoftmaxCrossEntropy(logits, labels, dlogits kernels.Tensor) (
 
 // print writes one line per call site, in call order, with its share of
 // total seconds; the rest is the layers' own overhead.
-// print times the wrapped op.
 func (p *profiler) print(out io.Writer, total float64) {
 	type row struct {
 		s  site
