@@ -155,9 +155,9 @@ func add(dst, src []float32) {
 	}
 }
 
-// Conv2DBackwardData implements kernels.Ops: per image,
-// dcol(C·R·S,P·Q) = wᵀ · dy(K,P·Q), then col2im into dx (a 1x1 stride-1
-// convolution writes dx directly). p.ReLU is ignored.
+// Conv2DBackwardData implements kernels.Ops: per image (or group of small
+// images side by side), dcol(C·R·S,P·Q) = wᵀ · dy(K,P·Q), then col2im into
+// dx (a 1x1 stride-1 convolution of one image writes dx directly). p.ReLU is ignored.
 // dy is (N,K,P,Q), w is (K,C,R,S), dx is (N,C,H,W).
 func (b *Backend) Conv2DBackwardData(dy, w, dx kernels.Tensor, p kernels.Conv) error {
 	const op = "Conv2DBackwardData"
