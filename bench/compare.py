@@ -1,9 +1,13 @@
 """Print the side-by-side table of `make bench-cpu` from its RESULT lines.
 
     python3 bench/compare.py .cache/bench-cpu.txt
+
+Each cell is the median over the rounds, with the lowest and highest value
+seen; ratios are of medians.
 """
 
-import platform
+import os
+import statistics
 import subprocess
 import sys
 import time
@@ -15,7 +19,7 @@ def parse(path):
         if not line.startswith("RESULT "):
             continue
         kv = dict(f.split("=", 1) for f in line.split()[1:])
-        rows[(kv["backend"], int(kv["size"]))] = kv
+        rows.setdefault((kv["backend"], int(kv["size"])), []).append(kv)
     return rows
 
 
@@ -27,32 +31,40 @@ def cpu_model():
                 return line.split(":", 1)[1].strip()
     except OSError:
         pass
-    return platform.processor() or "unknown CPU"
+    return "unknown CPU"
+
+
+def cell(runs, key):
+    v = [float(r[key]) for r in runs]
+    return statistics.median(v), min(v), max(v)
 
 
 def main():
     rows = parse(sys.argv[1])
     sizes = sorted({s for _, s in rows}, reverse=True)
     peers = ["torch-debian", "torch-pypi"]
-    print(f"\n{cpu_model()}, {len(__import__('os').sched_getaffinity(0))} cores, "
-          f"{time.strftime('%Y-%m-%d')}, batch 128, VGG-11/4 (img/s; ratio = ours / theirs)")
-    head = f"{'size':>5} {'':6} {'ours':>8} {'GFLOP/s':>8}"
+    rounds = max(len(v) for v in rows.values())
+    print(f"\n{cpu_model()}, {len(os.sched_getaffinity(0))} cores, {time.strftime('%Y-%m-%d')}, "
+          f"batch 128, VGG-11/4; img/s, median of {rounds} rounds [min-max]; ratio = ours / theirs")
+    head = f"{'size':>4} {'':5} {'ours':>20} {'GFLOP/s':>7}"
     for p in peers:
-        head += f" {p:>13} {'ratio':>6}"
+        head += f" {p:>20} {'ratio':>6}"
     print(head)
     for s in sizes:
         ours = rows.get(("cpu", s))
         if not ours:
             continue
         for kind in ("train", "infer"):
-            line = f"{s:>5} {kind:6} {float(ours[kind + '_ips']):8.1f} {float(ours[kind + '_gflops']):8.1f}"
+            m, lo, hi = cell(ours, kind + "_ips")
+            g, _, _ = cell(ours, kind + "_gflops")
+            line = f"{s:>4} {kind:5} {m:8.1f} [{lo:.0f}-{hi:.0f}]".ljust(31) + f" {g:7.1f}"
             for p in peers:
                 r = rows.get((p, s))
                 if r:
-                    theirs = float(r[kind + "_ips"])
-                    line += f" {theirs:13.1f} {float(ours[kind + '_ips']) / theirs:5.2f}x"
+                    tm, tlo, thi = cell(r, kind + "_ips")
+                    line += f" {tm:8.1f} [{tlo:.0f}-{thi:.0f}]".rjust(21) + f" {m / tm:5.2f}x"
                 else:
-                    line += f" {'-':>13} {'-':>6}"
+                    line += f" {'-':>20} {'-':>6}"
             print(line)
 
 

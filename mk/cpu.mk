@@ -11,6 +11,7 @@ APT_PKGS += libopenblas0-pthread
 
 BENCH_SIZES   ?= 224 96 32
 BENCH_STEPS   ?= 2
+BENCH_REPEAT  ?= 3
 BENCH_VENV    ?= $(CURDIR)/.venv-bench
 BENCH_PYTHON  ?= python3
 BENCH_TORCH   ?= torch
@@ -38,18 +39,20 @@ bench-deps: deps $(BENCH_VENV)/.installed
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
-# Each size runs ours, then PyTorch from PyPI, then Debian's PyTorch, one
-# after the other on the same machine; bench/compare.py prints the table.
+# Each round runs, per size, ours, then PyTorch from PyPI, then Debian's
+# PyTorch, one after the other; BENCH_REPEAT rounds interleave them so that
+# load from other processes hits all three alike, and bench/compare.py
+# prints the medians (and the spread) side by side.
 bench-cpu: bench-deps
 	@mkdir -p $(dir $(BENCH_OUT)) && : > $(BENCH_OUT)
 	@$(GO) build -o $(CURDIR)/.cache/bench-train ./bench/train
-	@for s in $(BENCH_SIZES); do \
+	@for r in $$(seq $(BENCH_REPEAT)); do for s in $(BENCH_SIZES); do \
 		steps=$(BENCH_STEPS); [ $$s -le 64 ] && steps=$$((4 * $(BENCH_STEPS))); \
-		echo "== $${s}x$${s}, $$steps timed steps"; \
+		echo "== round $$r: $${s}x$${s}, $$steps timed steps"; \
 		$(CURDIR)/.cache/bench-train -backend cpu -size $$s -steps $$steps | tee -a $(BENCH_OUT) | grep -v '^RESULT'; \
 		$(BENCH_VENV)/bin/python bench/pytorch/vgg.py --label torch-pypi --size $$s --steps $$steps | tee -a $(BENCH_OUT) | grep -v '^RESULT'; \
 		$(DEBIAN_PYTHON) bench/pytorch/vgg.py --label torch-debian --size $$s --steps $$steps | tee -a $(BENCH_OUT) | grep -v '^RESULT'; \
-	done
+	done; done
 	@$(BENCH_PYTHON) bench/compare.py $(BENCH_OUT)
 
 bench-ops:

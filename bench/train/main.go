@@ -189,8 +189,10 @@ func newProfiler(o kernels.Ops) *profiler {
 	return &profiler{Ops: o, sites: map[site]*siteStats{}, order: map[string]int{}}
 }
 
+// reset forgets what was recorded.
 func (p *profiler) reset() { p.sites = map[site]*siteStats{} }
 
+// flops is the work recorded since reset.
 func (p *profiler) flops() float64 {
 	var f float64
 	for _, s := range p.sites {
@@ -199,6 +201,8 @@ func (p *profiler) flops() float64 {
 	return f
 }
 
+// record adds one call of op on input t, started at start, doing flop
+// floating-point operations.
 func (p *profiler) record(op string, t kernels.Tensor, start time.Time, flop float64) {
 	var s site
 	s.op = op
@@ -229,6 +233,7 @@ func denseFlop(x, w kernels.Tensor) float64 {
 	return 2 * float64(x.Shape()[0]) * float64(w.Len())
 }
 
+// Conv2DForward times the wrapped op.
 func (p *profiler) Conv2DForward(x, w, b, y kernels.Tensor, c kernels.Conv) error {
 	t := time.Now()
 	err := p.Ops.Conv2DForward(x, w, b, y, c)
@@ -236,6 +241,7 @@ func (p *profiler) Conv2DForward(x, w, b, y kernels.Tensor, c kernels.Conv) erro
 	return err
 }
 
+// Conv2DBackwardData times the wrapped op.
 func (p *profiler) Conv2DBackwardData(dy, w, dx kernels.Tensor, c kernels.Conv) error {
 	t := time.Now()
 	err := p.Ops.Conv2DBackwardData(dy, w, dx, c)
@@ -243,6 +249,7 @@ func (p *profiler) Conv2DBackwardData(dy, w, dx kernels.Tensor, c kernels.Conv) 
 	return err
 }
 
+// Conv2DBackwardFilter times the wrapped op.
 func (p *profiler) Conv2DBackwardFilter(x, dy, dw, db kernels.Tensor, c kernels.Conv) error {
 	t := time.Now()
 	err := p.Ops.Conv2DBackwardFilter(x, dy, dw, db, c)
@@ -250,6 +257,7 @@ func (p *profiler) Conv2DBackwardFilter(x, dy, dw, db kernels.Tensor, c kernels.
 	return err
 }
 
+// MaxPoolForward times the wrapped op.
 func (p *profiler) MaxPoolForward(x, y kernels.Tensor, c kernels.Pool) error {
 	t := time.Now()
 	err := p.Ops.MaxPoolForward(x, y, c)
@@ -257,6 +265,7 @@ func (p *profiler) MaxPoolForward(x, y kernels.Tensor, c kernels.Pool) error {
 	return err
 }
 
+// MaxPoolBackward times the wrapped op.
 func (p *profiler) MaxPoolBackward(x, y, dy, dx kernels.Tensor, c kernels.Pool) error {
 	t := time.Now()
 	err := p.Ops.MaxPoolBackward(x, y, dy, dx, c)
@@ -264,6 +273,7 @@ func (p *profiler) MaxPoolBackward(x, y, dy, dx kernels.Tensor, c kernels.Pool) 
 	return err
 }
 
+// ReLUForward times the wrapped op.
 func (p *profiler) ReLUForward(x, y kernels.Tensor) error {
 	t := time.Now()
 	err := p.Ops.ReLUForward(x, y)
@@ -271,6 +281,7 @@ func (p *profiler) ReLUForward(x, y kernels.Tensor) error {
 	return err
 }
 
+// ReLUBackward times the wrapped op.
 func (p *profiler) ReLUBackward(y, dy, dx kernels.Tensor) error {
 	t := time.Now()
 	err := p.Ops.ReLUBackward(y, dy, dx)
@@ -278,6 +289,7 @@ func (p *profiler) ReLUBackward(y, dy, dx kernels.Tensor) error {
 	return err
 }
 
+// DenseForward times the wrapped op.
 func (p *profiler) DenseForward(x, w, b, y kernels.Tensor) error {
 	t := time.Now()
 	err := p.Ops.DenseForward(x, w, b, y)
@@ -285,6 +297,7 @@ func (p *profiler) DenseForward(x, w, b, y kernels.Tensor) error {
 	return err
 }
 
+// DenseBackward times the wrapped op.
 func (p *profiler) DenseBackward(x, w, dy, dx, dw, db kernels.Tensor) error {
 	t := time.Now()
 	err := p.Ops.DenseBackward(x, w, dy, dx, dw, db)
@@ -296,6 +309,7 @@ func (p *profiler) DenseBackward(x, w, dy, dx, dw, db kernels.Tensor) error {
 	return err
 }
 
+// DropoutForward times the wrapped op.
 func (p *profiler) DropoutForward(x, mask, y kernels.Tensor, rate float32, seed uint64) error {
 	t := time.Now()
 	err := p.Ops.DropoutForward(x, mask, y, rate, seed)
@@ -303,6 +317,7 @@ func (p *profiler) DropoutForward(x, mask, y kernels.Tensor, rate float32, seed 
 	return err
 }
 
+// DropoutBackward times the wrapped op.
 func (p *profiler) DropoutBackward(dy, mask, dx kernels.Tensor) error {
 	t := time.Now()
 	err := p.Ops.DropoutBackward(dy, mask, dx)
@@ -310,6 +325,7 @@ func (p *profiler) DropoutBackward(dy, mask, dx kernels.Tensor) error {
 	return err
 }
 
+// SGDUpdate times the wrapped op.
 func (p *profiler) SGDUpdate(w, dw kernels.Tensor, lr float32) error {
 	t := time.Now()
 	err := p.Ops.SGDUpdate(w, dw, lr)
@@ -317,6 +333,7 @@ func (p *profiler) SGDUpdate(w, dw kernels.Tensor, lr float32) error {
 	return err
 }
 
+// SoftmaxCrossEntropy times the wrapped op.
 func (p *profiler) SoftmaxCrossEntropy(logits, labels, dlogits kernels.Tensor) (float64, int, error) {
 	t := time.Now()
 	l, c, err := p.Ops.SoftmaxCrossEntropy(logits, labels, dlogits)

@@ -4,11 +4,12 @@ import "github.com/vggo/vggo/kernels"
 
 // Conv2DForward implements kernels.Ops. A single-channel stride-1 input (the
 // first layer) runs a direct convolution per image (see useDirect1);
-// otherwise, per image, y(K,P·Q) = w(K,C·R·S) · im2col(x)(C·R·S,P·Q), then
-// bias and ReLU in one pass over the image's output while it is in cache
-// (splitting the sgemm into cache-sized column tiles measured slower: with
-// the few output channels of VGG-11/4 it starves the sgemm). Images are spread over the workers; a 1x1 stride-1
-// convolution without padding skips im2col.
+// otherwise, per group of images (one image unless they are small, see
+// groupSize), y(K,P·Q) = w(K,C·R·S) · im2col(x)(C·R·S,P·Q), then bias and
+// ReLU in one pass over each image's output while it is in cache (splitting
+// the sgemm into cache-sized column tiles measured slower: with the few
+// output channels of VGG-11/4 it starves the sgemm). Groups are spread over
+// the workers; a 1x1 stride-1 convolution without padding skips im2col.
 // x is (N,C,H,W), w is (K,C,R,S), b is (K), y is (N,K,P,Q).
 func (b *Backend) Conv2DForward(x, w, bias, y kernels.Tensor, p kernels.Conv) error {
 	const op = "Conv2DForward"
@@ -154,9 +155,9 @@ func add(dst, src []float32) {
 	}
 }
 
-// Conv2DBackwardData implements kernels.Ops: per image,
-// dcol(C·R·S,P·Q) = wᵀ · dy(K,P·Q), then col2im into dx (a 1x1 stride-1
-// convolution writes dx directly). p.ReLU is ignored.
+// Conv2DBackwardData implements kernels.Ops: per image (or group of small
+// images side by side), dcol(C·R·S,P·Q) = wᵀ · dy(K,P·Q), then col2im into
+// dx (a 1x1 stride-1 convolution of one image writes dx directly). p.ReLU is ignored.
 // dy is (N,K,P,Q), w is (K,C,R,S), dx is (N,C,H,W).
 func (b *Backend) Conv2DBackwardData(dy, w, dx kernels.Tensor, p kernels.Conv) error {
 	const op = "Conv2DBackwardData"

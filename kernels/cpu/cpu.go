@@ -35,10 +35,10 @@ const BLASEnv = "VGGO_BLAS"
 // library to load (a file path or a soname), tried before the defaults.
 const OpenBLASEnv = "VGGO_OPENBLAS"
 
-// OpenBLASNames are the sonames tried, in order, through the dynamic linker's
-// search path (LD_LIBRARY_PATH, /etc/ld.so.cache, /lib, /usr/lib). Debian's
-// libopenblas0-pthread provides libopenblas.so.0.
-var OpenBLASNames = []string{"libopenblas.so.0", "libopenblas.so"}
+// OpenBLASNames returns the sonames tried, in order, through the dynamic
+// linker's search path (LD_LIBRARY_PATH, /etc/ld.so.cache, /lib, /usr/lib).
+// Debian's libopenblas0-pthread provides libopenblas.so.0.
+func OpenBLASNames() []string { return []string{"libopenblas.so.0", "libopenblas.so"} }
 
 // BLASError says that OpenBLAS could not be loaded, where it was looked for
 // and how to fix it.
@@ -47,6 +47,7 @@ type BLASError struct {
 	Reasons []string // dlopen's or dlsym's message for each that failed
 }
 
+// Error says what was tried and how to fix it.
 func (e *BLASError) Error() string {
 	return fmt.Sprintf("cpu: cannot load OpenBLAS: tried %s through the dynamic linker's path (LD_LIBRARY_PATH, /etc/ld.so.cache): %s; install it (apt-get install libopenblas0-pthread) or set %s to the library's path",
 		strings.Join(e.Tried, ", "), strings.Join(e.Reasons, "; "), OpenBLASEnv)
@@ -118,9 +119,9 @@ func NewGo() *Backend {
 
 func openBLASPaths() []string {
 	if p := strings.TrimSpace(os.Getenv(OpenBLASEnv)); p != "" {
-		return append([]string{p}, OpenBLASNames...)
+		return append([]string{p}, OpenBLASNames()...)
 	}
-	return OpenBLASNames
+	return OpenBLASNames()
 }
 
 func newBackend(g gemm, why string) *Backend {

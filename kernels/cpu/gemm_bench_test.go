@@ -24,7 +24,9 @@ func (g *gemmBench) do(w, _ int) {
 // BenchmarkSGEMM is the sgemm ceiling of each convolution of VGG-11/4 at
 // 224: the per-image sgemm shapes of forward (K x PQ x CRS), backward data
 // (CRS x PQ x K) and backward filter (K x CRS x PQ), run on all workers
-// concurrently, without im2col or any other pass.
+// concurrently, without im2col or any other pass. fwd_t is the transposed
+// forward product yᵀ = colᵀ·wᵀ (PQ x K x CRS), an alternative layout that
+// would need a transposing pass over the output.
 func BenchmarkSGEMM(b *testing.B) {
 	layers := []struct{ c, k, side int }{{16, 32, 112}, {32, 64, 56}, {64, 64, 56}, {64, 128, 28}, {128, 128, 28}, {128, 128, 14}}
 	for _, l := range layers {
@@ -36,6 +38,7 @@ func BenchmarkSGEMM(b *testing.B) {
 			lda, ldb, ldc  int
 		}{
 			{"fwd", false, false, l.k, pq, crs, crs, pq, pq},
+			{"fwd_t", true, true, pq, l.k, crs, pq, crs, l.k},
 			{"bwd_data", true, false, crs, pq, l.k, crs, pq, pq},
 			{"bwd_filter", false, true, l.k, crs, pq, pq, pq, crs},
 		} {
