@@ -100,3 +100,33 @@ func HostCopy(op string, host []float32, t Tensor, toTensor bool) error {
 
 // String formats a host tensor's shape, for debugging.
 func (t *HostTensor) String() string { return fmt.Sprintf("HostTensor%s", ShapeString(t.shape)) }
+
+// HostMemory implements the memory half of Ops (Alloc, Free, Reshape,
+// CopyIn, CopyOut, Sync) on host tensors. The CPU backends embed it.
+type HostMemory struct{}
+
+// Alloc implements Ops: a zeroed host tensor.
+func (HostMemory) Alloc(shape ...int) (Tensor, error) {
+	t, err := NewHostTensor(shape...)
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// Free implements Ops.
+func (HostMemory) Free(t Tensor) error { return HostFree(t) }
+
+// Reshape implements Ops: the view shares t's memory.
+func (HostMemory) Reshape(t Tensor, shape ...int) (Tensor, error) { return HostReshape(t, shape...) }
+
+// CopyIn implements Ops.
+func (HostMemory) CopyIn(dst Tensor, src []float32) error { return HostCopy("CopyIn", src, dst, true) }
+
+// CopyOut implements Ops.
+func (HostMemory) CopyOut(dst []float32, src Tensor) error {
+	return HostCopy("CopyOut", dst, src, false)
+}
+
+// Sync implements Ops: host ops have finished when they return.
+func (HostMemory) Sync() error { return nil }

@@ -102,6 +102,9 @@ func same(op string, names []string, ts ...Tensor) error {
 	return nil
 }
 
+// SameShape reports whether two shapes are equal.
+func SameShape(a, b []int) bool { return equal(a, b) }
+
 func equal(a, b []int) bool {
 	if len(a) != len(b) {
 		return false

@@ -30,14 +30,7 @@ $(BENCH_VENV)/.installed:
 	@touch $@
 
 bench-deps: deps $(BENCH_VENV)/.installed
-	@missing=""; for p in $(BENCH_APT); do \
-		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-		echo "installing:$$missing"; \
-		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
-	fi
+	@$(call apt_install,$(BENCH_APT))
 
 # Each round runs, per size, ours, then PyTorch from PyPI, then Debian's
 # PyTorch, one after the other; BENCH_REPEAT rounds interleave them so that

@@ -341,7 +341,7 @@ func (n *Network) loadCheckpoint(path string, sc *hostScratch) (*TrainState, err
 		if info.DType != safetensors.F32 {
 			problems = append(problems, fmt.Sprintf("%s: dtype %s, want F32", p.Name, info.DType))
 		}
-		if !equalInts(info.Shape, p.Shape) {
+		if !kernels.SameShape(info.Shape, p.Shape) {
 			problems = append(problems, fmt.Sprintf("%s: shape %s in the file, %s in the network", p.Name, kernels.ShapeString(info.Shape), kernels.ShapeString(p.Shape)))
 		}
 		if got, need := info.End-info.Begin, int64(4*kernels.Numel(p.Shape)); got != need {

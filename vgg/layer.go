@@ -95,7 +95,7 @@ type shapeCache struct{ in, out []int }
 // outShape returns f(in), computing it only when in differs from the last
 // input.
 func (c *shapeCache) outShape(in []int, f func([]int) ([]int, error)) ([]int, error) {
-	if c.out != nil && equalInts(c.in, in) {
+	if c.out != nil && kernels.SameShape(c.in, in) {
 		return c.out, nil
 	}
 	out, err := f(in)

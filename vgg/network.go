@@ -123,7 +123,7 @@ func (n *Network) Build(dev *device.Device, sample []int, seed uint64) error {
 		if n.dev != dev {
 			return fmt.Errorf("vgg: network already built on %s; build a new network for %s", n.dev, dev)
 		}
-		if !equalInts(n.sample, sample) {
+		if !kernels.SameShape(n.sample, sample) {
 			return fmt.Errorf("vgg: network built for samples %s, got %s", kernels.ShapeString(n.sample), kernels.ShapeString(sample))
 		}
 		return nil
@@ -245,16 +245,4 @@ func (b *batchTensors) upload(sample []int, x, labels []float32, count int) (ker
 		return nil, nil, err
 	}
 	return xt, lt, nil
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -183,7 +183,7 @@ func (t Trainer) checkResume(st *TrainState, batches int, train Dataset) error {
 	path := t.CheckpointPath()
 	if train != nil {
 		switch {
-		case st.Sample != nil && !equalInts(st.Sample, train.SampleShape()):
+		case st.Sample != nil && !kernels.SameShape(st.Sample, train.SampleShape()):
 			return fmt.Errorf("vgg: checkpoint %s was trained on samples %s, this training set has %s: resume with the same image size (-resize)",
 				path, kernels.ShapeString(st.Sample), kernels.ShapeString(train.SampleShape()))
 		case st.TrainLen > 0 && st.TrainLen != train.Len():
@@ -212,7 +212,7 @@ func (t Trainer) Fit(net *Network, train, test Dataset) (History, error) {
 	if train == nil || test == nil || train.Len() == 0 || test.Len() == 0 {
 		return nil, errors.New("vgg: Fit needs non-empty training and test sets")
 	}
-	if !equalInts(train.SampleShape(), test.SampleShape()) {
+	if !kernels.SameShape(train.SampleShape(), test.SampleShape()) {
 		return nil, fmt.Errorf("vgg: training samples %s and test samples %s differ in shape",
 			kernels.ShapeString(train.SampleShape()), kernels.ShapeString(test.SampleShape()))
 	}
@@ -469,7 +469,7 @@ func (n *Network) epoch(data Dataset, e, batchSize int, st *step, run *epochRun)
 	if err := checkPass("epoch", data, batchSize); err != nil {
 		return 0, 0, err
 	}
-	if !equalInts(data.SampleShape(), n.sample) {
+	if !kernels.SameShape(data.SampleShape(), n.sample) {
 		return 0, 0, fmt.Errorf("vgg: data samples %s, network built for %s",
 			kernels.ShapeString(data.SampleShape()), kernels.ShapeString(n.sample))
 	}

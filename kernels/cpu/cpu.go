@@ -63,6 +63,7 @@ const piecesPerWorker = 4
 // Backend is the fast CPU implementation of kernels.Ops. It is driven by one
 // goroutine at a time and runs each op on its own worker goroutines.
 type Backend struct {
+	kernels.HostMemory
 	gemm     gemm
 	why      string // why the pure-Go sgemm runs, when it does
 	pool     *workers
@@ -151,36 +152,6 @@ func (b *Backend) UsesOpenBLAS() bool {
 
 // Workers is the number of goroutines an op runs on.
 func (b *Backend) Workers() int { return b.pool.n }
-
-// Alloc implements kernels.Ops: a zeroed host tensor.
-func (*Backend) Alloc(shape ...int) (kernels.Tensor, error) {
-	t, err := kernels.NewHostTensor(shape...)
-	if err != nil {
-		return nil, err
-	}
-	return t, nil
-}
-
-// Free implements kernels.Ops.
-func (*Backend) Free(t kernels.Tensor) error { return kernels.HostFree(t) }
-
-// Reshape implements kernels.Ops: the view shares t's memory.
-func (*Backend) Reshape(t kernels.Tensor, shape ...int) (kernels.Tensor, error) {
-	return kernels.HostReshape(t, shape...)
-}
-
-// CopyIn implements kernels.Ops.
-func (*Backend) CopyIn(dst kernels.Tensor, src []float32) error {
-	return kernels.HostCopy("CopyIn", src, dst, true)
-}
-
-// CopyOut implements kernels.Ops.
-func (*Backend) CopyOut(dst []float32, src kernels.Tensor) error {
-	return kernels.HostCopy("CopyOut", dst, src, false)
-}
-
-// Sync implements kernels.Ops; every op has finished when it returns.
-func (*Backend) Sync() error { return nil }
 
 // Close implements kernels.Ops: it stops the workers and unloads OpenBLAS.
 func (b *Backend) Close() error {

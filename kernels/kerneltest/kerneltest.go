@@ -152,7 +152,7 @@ func check(o, r kernels.Ops, op string, c testCase) outcome {
 			continue
 		}
 		d := compare(w.shape, g.data, w.data, tol)
-		if !equalShape(g.shape, w.shape) {
+		if !kernels.SameShape(g.shape, w.shape) {
 			d.Problem = fmt.Sprintf("shape %v, want %v", g.shape, w.shape)
 		}
 		res.diffs = append(res.diffs, namedDiff{name: w.name, Diff: d})
@@ -195,16 +195,4 @@ func seedOf(op, name string) uint64 {
 	h := fnv.New64a()
 	h.Write([]byte(op + "/" + name))
 	return h.Sum64()
-}
-
-func equalShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -15,7 +15,9 @@ import "github.com/vggo/vggo/kernels"
 
 // Backend is the reference implementation of kernels.Ops. It holds no state;
 // its tensors are *kernels.HostTensor.
-type Backend struct{}
+type Backend struct {
+	kernels.HostMemory
+}
 
 // New returns a reference backend.
 func New() *Backend { return &Backend{} }
@@ -24,36 +26,6 @@ var _ kernels.Ops = (*Backend)(nil)
 
 // Name implements kernels.Ops; it is "ref".
 func (*Backend) Name() string { return "ref" }
-
-// Alloc implements kernels.Ops: a zeroed host tensor.
-func (*Backend) Alloc(shape ...int) (kernels.Tensor, error) {
-	t, err := kernels.NewHostTensor(shape...)
-	if err != nil {
-		return nil, err
-	}
-	return t, nil
-}
-
-// Free implements kernels.Ops.
-func (*Backend) Free(t kernels.Tensor) error { return kernels.HostFree(t) }
-
-// Reshape implements kernels.Ops: the view shares t's memory.
-func (*Backend) Reshape(t kernels.Tensor, shape ...int) (kernels.Tensor, error) {
-	return kernels.HostReshape(t, shape...)
-}
-
-// CopyIn implements kernels.Ops.
-func (*Backend) CopyIn(dst kernels.Tensor, src []float32) error {
-	return kernels.HostCopy("CopyIn", src, dst, true)
-}
-
-// CopyOut implements kernels.Ops.
-func (*Backend) CopyOut(dst []float32, src kernels.Tensor) error {
-	return kernels.HostCopy("CopyOut", dst, src, false)
-}
-
-// Sync implements kernels.Ops; the reference backend never queues work.
-func (*Backend) Sync() error { return nil }
 
 // Close implements kernels.Ops; there is nothing to release.
 func (*Backend) Close() error { return nil }
