@@ -142,14 +142,9 @@ func (b *Backend) Conv2DForward(x, w, bias, y kernels.Tensor, p kernels.Conv) er
 	if err != nil {
 		return err
 	}
-	var ptr [4]uint64
-	for i, a := range [...]struct {
-		name string
-		t    kernels.Tensor
-	}{{"x", x}, {"w", w}, {"b", bias}, {"y", y}} {
-		if ptr[i], err = b.own.ptr(op, a.name, a.t); err != nil {
-			return err
-		}
+	var ptr [4]cu.DevicePtr
+	if err := b.ptrs(op, []string{"x", "w", "b", "y"}, ptr[:], x, w, bias, y); err != nil {
+		return err
 	}
 	if err := b.begin(); err != nil {
 		return err
@@ -163,8 +158,8 @@ func (b *Backend) Conv2DForward(x, w, bias, y kernels.Tensor, p kernels.Conv) er
 	if err != nil {
 		return err
 	}
-	if err := b.dnn.ConvForward(b.dh, 1, pl.x, cu.DevicePtr(ptr[0]), pl.w, cu.DevicePtr(ptr[1]), pl.conv, c.algo,
-		ws, b.wsBytes, 0, pl.y, cu.DevicePtr(ptr[3])); err != nil {
+	if err := b.dnn.ConvForward(b.dh, 1, pl.x, ptr[0], pl.w, ptr[1], pl.conv, c.algo,
+		ws, b.wsBytes, 0, pl.y, ptr[3]); err != nil {
 		return err
 	}
 	relu := int32(0)
@@ -172,7 +167,7 @@ func (b *Backend) Conv2DForward(x, w, bias, y kernels.Tensor, p kernels.Conv) er
 		relu = 1
 	}
 	total := int64(d.N) * int64(d.K) * int64(d.P) * int64(d.Q)
-	return b.launch(b.fn.biasFwd, total, cu.ArgPtr(cu.DevicePtr(ptr[3])), cu.ArgPtr(cu.DevicePtr(ptr[2])),
+	return b.launch(b.fn.biasFwd, total, cu.ArgPtr(ptr[3]), cu.ArgPtr(ptr[2]),
 		cu.ArgI32(int32(d.K)), cu.ArgI32(int32(d.P*d.Q)), cu.ArgU64(uint64(total)), cu.ArgI32(relu))
 }
 
@@ -184,18 +179,11 @@ func (b *Backend) Conv2DBackwardData(dy, w, dx kernels.Tensor, p kernels.Conv) e
 	if err != nil {
 		return err
 	}
-	pdy, err := b.own.ptr(op, "dy", dy)
-	if err != nil {
+	var ptr [3]cu.DevicePtr
+	if err := b.ptrs(op, []string{"dy", "w", "dx"}, ptr[:], dy, w, dx); err != nil {
 		return err
 	}
-	pw, err := b.own.ptr(op, "w", w)
-	if err != nil {
-		return err
-	}
-	pdx, err := b.own.ptr(op, "dx", dx)
-	if err != nil {
-		return err
-	}
+	pdy, pw, pdx := ptr[0], ptr[1], ptr[2]
 	if err := b.begin(); err != nil {
 		return err
 	}
@@ -208,8 +196,8 @@ func (b *Backend) Conv2DBackwardData(dy, w, dx kernels.Tensor, p kernels.Conv) e
 	if err != nil {
 		return err
 	}
-	return b.dnn.ConvBackwardData(b.dh, 1, pl.w, cu.DevicePtr(pw), pl.y, cu.DevicePtr(pdy), pl.conv, c.algo,
-		ws, b.wsBytes, 0, pl.x, cu.DevicePtr(pdx))
+	return b.dnn.ConvBackwardData(b.dh, 1, pl.w, pw, pl.y, pdy, pl.conv, c.algo,
+		ws, b.wsBytes, 0, pl.x, pdx)
 }
 
 // Conv2DBackwardFilter implements kernels.Ops: cudnnConvolutionBackwardFilter
@@ -221,14 +209,9 @@ func (b *Backend) Conv2DBackwardFilter(x, dy, dw, db kernels.Tensor, p kernels.C
 	if err != nil {
 		return err
 	}
-	var ptr [4]uint64
-	for i, a := range [...]struct {
-		name string
-		t    kernels.Tensor
-	}{{"x", x}, {"dy", dy}, {"dw", dw}, {"db", db}} {
-		if ptr[i], err = b.own.ptr(op, a.name, a.t); err != nil {
-			return err
-		}
+	var ptr [4]cu.DevicePtr
+	if err := b.ptrs(op, []string{"x", "dy", "dw", "db"}, ptr[:], x, dy, dw, db); err != nil {
+		return err
 	}
 	if err := b.begin(); err != nil {
 		return err
@@ -242,9 +225,9 @@ func (b *Backend) Conv2DBackwardFilter(x, dy, dw, db kernels.Tensor, p kernels.C
 	if err != nil {
 		return err
 	}
-	if err := b.dnn.ConvBackwardFilter(b.dh, 1, pl.x, cu.DevicePtr(ptr[0]), pl.y, cu.DevicePtr(ptr[1]), pl.conv, c.algo,
-		ws, b.wsBytes, 0, pl.w, cu.DevicePtr(ptr[2])); err != nil {
+	if err := b.dnn.ConvBackwardFilter(b.dh, 1, pl.x, ptr[0], pl.y, ptr[1], pl.conv, c.algo,
+		ws, b.wsBytes, 0, pl.w, ptr[2]); err != nil {
 		return err
 	}
-	return b.dnn.ConvBackwardBias(b.dh, 1, pl.y, cu.DevicePtr(ptr[1]), 0, pl.bias, cu.DevicePtr(ptr[3]))
+	return b.dnn.ConvBackwardBias(b.dh, 1, pl.y, ptr[1], 0, pl.bias, ptr[3])
 }
