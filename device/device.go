@@ -3,7 +3,7 @@
 // backend; it owns that backend's resources until Close.
 //
 //	dev := device.TryGPU()          // never fails: the CPU when no GPU works
-//	fmt.Println(dev, dev.Reason())  // "cpu", "no GPU backend: ..."
+//	fmt.Println(dev, dev.Reason())  // "cpu", "device: gpu(0): no usable GPU: cannot load libcuda.so.1: ..."
 //	defer dev.Close()
 package device
 

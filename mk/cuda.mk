@@ -26,7 +26,7 @@ GO_TEST_ENV += VGGO_NVIDIA_PIP=$(CUDA_WHEEL_DIR)/nvidia
 cuda-deps: $(CUDA_STAMP)
 
 $(CUDA_STAMP):
-	@echo "installing NVIDIA wheels into $(CUDA_WHEEL_DIR) (about 1 GB, once)"
+	@echo "installing NVIDIA wheels into $(CUDA_WHEEL_DIR) (about 1.7 GB unpacked, once)"
 	@rm -rf $(CUDA_WHEEL_DIR)
 	@$(CUDA_PYTHON) -m pip --version >/dev/null 2>&1 || { \
 		echo "pip is missing: installing python3-pip"; \

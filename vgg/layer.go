@@ -3,7 +3,7 @@
 // max pool, VGG chains blocks and a dense head, and Trainer runs SGD on a
 // device.Device (a GPU when usable, else the CPU).
 //
-//	net, err := vgg.VGG(vgg.SmallConvArch(vgg.VGG11, 4))
+//	net, err := vgg.VGG(vgg.SmallConvArch(vgg.Arch11(), 4))
 //	dev := device.TryGPU()
 //	hist, err := vgg.Trainer{Device: dev, LR: 0.05, Epochs: 5, BatchSize: 128}.Fit(net, train, test)
 //

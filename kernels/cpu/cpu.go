@@ -1,15 +1,16 @@
 // Package cpu is the fast CPU backend of kernels.Ops.
 //
 // Convolutions run as im2col + sgemm per image, one image per worker
-// goroutine, with the bias and ReLU applied to each cache-sized tile of the
-// output right after the sgemm that wrote it. The sgemm is OpenBLAS, loaded
+// goroutine, with the bias and ReLU applied in one pass over each image's
+// output right after the sgemm that wrote it, while it is in cache. The sgemm is OpenBLAS, loaded
 // at run time with dlopen (so building needs no BLAS), single-threaded and
 // called from one goroutine per core; without OpenBLAS, or with
 // VGGO_BLAS=go, a pure-Go sgemm (gonum) runs instead, slower but the same
 // results up to rounding. Description says which one runs.
 //
-// Pooling, ReLU, dropout, softmax and SGD are plain loops split across the
-// same workers. Scratch memory (im2col columns, per-worker filter gradients)
+// Pooling, ReLU, im2col and col2im are C loops the compiler vectorizes (Go
+// loops without cgo); dropout, softmax and SGD are Go loops; all are split
+// across the same workers. Scratch memory (im2col columns, per-worker filter gradients)
 // is owned by the backend, sized at first use and reused, so a training step
 // of a fixed shape allocates nothing.
 //

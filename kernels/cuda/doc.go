@@ -11,7 +11,7 @@
 //
 // Tensors live in device memory. During training nothing but the input batch
 // crosses the bus, and the one host synchronisation per batch is the
-// read-back of SoftmaxCrossEntropy's loss and correct count.
+// read-back of SoftmaxCrossEntropy's loss sum, correct count and bad-label count.
 //
 // Precision: by default FP32 convolutions and GEMMs may run on TF32 tensor
 // cores (cuDNN's default math, cuBLAS's TF32 mode), as PyTorch does with
