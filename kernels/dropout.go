@@ -16,8 +16,13 @@ func DropKeep(seed uint64, i int, rate float32) bool {
 // multiple of γ give shifted copies of one mask: derive per-step seeds with
 // StepSeed, never as seed + step·γ.
 func DropUniform(seed uint64, i int) float32 {
-	z := seed + uint64(i+1)*0x9E3779B97F4A7C15
-	return float32(mix64(z)>>40) * (1.0 / (1 << 24))
+	return float32(DropBits(seed, i)) * (1.0 / (1 << 24))
+}
+
+// DropBits is the 24-bit integer behind DropUniform: the top 24 bits of
+// mix(seed + (i+1)·γ).
+func DropBits(seed uint64, i int) uint32 {
+	return uint32(mix64(seed+uint64(i+1)*0x9E3779B97F4A7C15) >> 40)
 }
 
 // StepSeed is the seed of a dropout layer's mask at a training step: the
