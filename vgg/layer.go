@@ -85,6 +85,37 @@ func (b *Builder) param(name string, vals []float32, shape ...int) (*Param, erro
 	return &Param{Name: name, Shape: append([]int(nil), shape...), Value: v, Grad: g}, nil
 }
 
+// affine is the weight and bias of a Conv2D or Dense layer.
+type affine struct {
+	w, b *Param
+}
+
+// Params lists the weight and the bias (empty before Build).
+func (a *affine) Params() []*Param {
+	if a.w == nil {
+		return nil
+	}
+	return []*Param{a.w, a.b}
+}
+
+// build allocates the weight (shape, Init-drawn with the given fans) and a
+// zero bias (shape[0]), named prefix.weight and prefix.bias (the layer's name
+// when prefix is empty). label names the layer in errors.
+func (a *affine) build(b *Builder, label, prefix string, fanIn, fanOut int, shape ...int) error {
+	n := kernels.Numel(shape)
+	if n == 0 || n > MaxLayerParams {
+		return fmt.Errorf("vgg: %s: a %s weight would have more than %d values: use fewer channels or units, or smaller inputs", label, kernels.ShapeString(shape), MaxLayerParams)
+	}
+	w := make([]float32, n)
+	b.Init(b.rng(), w, fanIn, fanOut)
+	var err error
+	if a.w, err = b.param(paramName(prefix, label, "weight"), w, shape...); err != nil {
+		return err
+	}
+	a.b, err = b.param(paramName(prefix, label, "bias"), make([]float32, shape[0]), shape[0])
+	return err
+}
+
 // buffers caches one tensor per batch size so that steady-state steps
 // allocate nothing; the last partial batch of an epoch gets its own entry.
 // shapeCache remembers a layer's last input and output shapes, so that

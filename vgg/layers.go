@@ -19,8 +19,8 @@ type Conv2D struct {
 	Padding  int
 	ReLU     bool
 
+	affine        // weight (K,C,R,S) and bias (K); Params lists them
 	ops           kernels.Ops
-	w, b          *Param
 	needDx        bool
 	x, y          kernels.Tensor
 	ys, dxs       buffers
@@ -71,16 +71,7 @@ func (l *Conv2D) Build(b *Builder, in []int, needDx bool) error {
 	l.ops, l.needDx = b.Ops, needDx
 	l.inC, l.inH, l.inW = in[1], in[2], in[3]
 	k, c, r := l.Channels, in[1], l.Kernel
-	if n := kernels.Numel([]int{k, c, r, r}); n == 0 || n > MaxLayerParams {
-		return fmt.Errorf("vgg: %s: a (%d, %d, %d, %d) weight has more than %d values: use fewer channels", l.label(), k, c, r, r, MaxLayerParams)
-	}
-	w := make([]float32, k*c*r*r)
-	b.Init(b.rng(), w, c*r*r, k*r*r)
-	var err error
-	if l.w, err = b.param(paramName(l.prefix, l.name, "weight"), w, k, c, r, r); err != nil {
-		return err
-	}
-	if l.b, err = b.param(paramName(l.prefix, l.name, "bias"), make([]float32, k), k); err != nil {
+	if err := l.affine.build(b, l.label(), l.prefix, c*r*r, k*r*r, k, c, r, r); err != nil {
 		return err
 	}
 	l.ys = buffers{ops: b.Ops, name: l.label()}
@@ -133,14 +124,6 @@ func (l *Conv2D) Backward(dy kernels.Tensor) (kernels.Tensor, error) {
 		return nil, fmt.Errorf("vgg: %s: %w", l.label(), err)
 	}
 	return dx, nil
-}
-
-// Params implements Layer: weight (K,C,R,S) and bias (K).
-func (l *Conv2D) Params() []*Param {
-	if l.w == nil {
-		return nil
-	}
-	return []*Param{l.w, l.b}
 }
 
 // MaxPool2D is max pooling: (N,C,H,W) → (N,C,P,Q).
@@ -309,8 +292,8 @@ type Dense struct {
 	Units  int
 	ReLU   bool
 
+	affine  // weight (Out,In) and bias (Out); Params lists them
 	ops     kernels.Ops
-	w, b    *Param
 	needDx  bool
 	in      []int
 	x, y    kernels.Tensor
@@ -345,16 +328,7 @@ func (l *Dense) Build(b *Builder, in []int, needDx bool) error {
 	}
 	l.ops, l.needDx = b.Ops, needDx
 	fin := kernels.Numel(in[1:])
-	if n := kernels.Numel([]int{l.Units, fin}); n == 0 || n > MaxLayerParams {
-		return fmt.Errorf("vgg: %s: a %d-unit layer on %s inputs would have more than %d weights: use fewer units or smaller inputs", l.name, l.Units, kernels.ShapeString(in), MaxLayerParams)
-	}
-	w := make([]float32, l.Units*fin)
-	b.Init(b.rng(), w, fin, l.Units)
-	var err error
-	if l.w, err = b.param(paramName(l.prefix, l.name, "weight"), w, l.Units, fin); err != nil {
-		return err
-	}
-	if l.b, err = b.param(paramName(l.prefix, l.name, "bias"), make([]float32, l.Units), l.Units); err != nil {
+	if err := l.affine.build(b, l.name, l.prefix, fin, l.Units, l.Units, fin); err != nil {
 		return err
 	}
 	l.ys = buffers{ops: b.Ops, name: l.name}
@@ -422,14 +396,6 @@ func (l *Dense) Backward(dy kernels.Tensor) (kernels.Tensor, error) {
 		return dx, nil
 	}
 	return view(l.ops, l.dxviews, dx, l.in)
-}
-
-// Params implements Layer: weight (Out,In) and bias (Out).
-func (l *Dense) Params() []*Param {
-	if l.w == nil {
-		return nil
-	}
-	return []*Param{l.w, l.b}
 }
 
 // Dropout zeroes activations with probability Rate during training and
