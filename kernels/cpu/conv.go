@@ -24,6 +24,10 @@ func (b *Backend) Conv2DForward(x, w, bias, y kernels.Tensor, p kernels.Conv) er
 	if err != nil {
 		return err
 	}
+	if useWinograd(d, p) {
+		b.winoConv(xd, yd, wd, bd, d.N, d.H, d.W, d.K, d.C, p.ReLU, false)
+		return nil
+	}
 	g := groupSize(d, p, b.pool.n)
 	b.fwd = convForwardTask{b: b, d: d, p: p, x: xd, w: wd, bias: bd, y: yd, g: g}
 	b.pool.run(&b.fwd, (d.N+g-1)/g)
@@ -169,6 +173,10 @@ func (b *Backend) Conv2DBackwardData(dy, w, dx kernels.Tensor, p kernels.Conv) e
 	if err != nil {
 		return err
 	}
+	if useWinograd(d, p) {
+		b.winoConv(dyd, dxd, wd, nil, d.N, d.H, d.W, d.K, d.C, false, true)
+		return nil
+	}
 	g := groupSize(d, p, b.pool.n)
 	b.bwdD = convDataTask{b: b, d: d, p: p, dy: dyd, w: wd, dx: dxd, g: g}
 	b.pool.run(&b.bwdD, (d.N+g-1)/g)
@@ -230,6 +238,10 @@ func (b *Backend) Conv2DBackwardFilter(x, dy, dw, db kernels.Tensor, p kernels.C
 	xd, dyd, dwd, dbd, err := views4(op, "x", "dy", "dw", "db", x, dy, dw, db)
 	if err != nil {
 		return err
+	}
+	if useWinograd(d, p) {
+		b.winoFilterGrad(xd, dyd, dwd, dbd, d.N, d.H, d.W, d.K, d.C)
+		return nil
 	}
 	parts := min(piecesPerWorker*b.pool.n, d.N)
 	b.bwdF = convFilterTask{b: b, d: d, p: p, x: xd, dy: dyd, parts: parts, g: groupSize(d, p, b.pool.n)}

@@ -17,7 +17,8 @@ import (
 // TestConvGroups checks the convolutions against ref on batches big enough
 // that several small images share one sgemm (the conformance suite's
 // batches of 1 to 3 images never group), including a last group that is
-// not full.
+// not full, and that the Winograd path splits into several chunks of tile
+// rows, the last one short.
 func TestConvGroups(t *testing.T) {
 	conv := func(s, pad int) kernels.Conv {
 		return kernels.Conv{StrideH: s, StrideW: s, PadH: pad, PadW: pad, ReLU: true}
@@ -30,6 +31,8 @@ func TestConvGroups(t *testing.T) {
 		{16, 5, 2, 7, 3, conv(1, 1)},
 		{11, 6, 5, 4, 1, conv(1, 0)},
 		{10, 3, 7, 5, 3, conv(2, 0)},
+		{40, 8, 12, 8, 3, conv(1, 1)},
+		{20, 64, 8, 64, 3, conv(1, 1)},
 	} {
 		t.Run(fmt.Sprintf("n%d_c%d_%dx%d_k%d_r%d_s%d_p%d", tc.n, tc.c, tc.h, tc.h, tc.k, tc.r, tc.p.StrideH, tc.p.PadH), func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(uint64(tc.n), 3))

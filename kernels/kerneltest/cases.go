@@ -129,6 +129,10 @@ func convShapes() []convShape {
 		// The VGG hot case and the first layer of a grey-scale VGG.
 		{"vgg_c16_k32_14x14_n2_3x3_pad1", 2, 16, 14, 14, 32, 3, 3, pad(1, 1, 1, 1)},
 		{"first_c1_k16_16x16_n2_3x3_pad1", 2, 1, 16, 16, 16, 3, 3, pad(1, 1, 1, 1)},
+		// Winograd-sized ones (3x3, stride 1, pad 1, 8+ channels): partial
+		// tiles at the bottom and right, K != C, and 64 channels summed.
+		{"wino_c9_k11_13x10_n3_3x3_pad1", 3, 9, 13, 10, 11, 3, 3, pad(1, 1, 1, 1)},
+		{"wino_c64_k8_9x8_n1_3x3_pad1", 1, 64, 9, 8, 8, 3, 3, pad(1, 1, 1, 1)},
 		// Awkward ones.
 		{"c3_k5_3x5_n1_3x3_pad1", 1, 3, 3, 5, 5, 3, 3, pad(1, 1, 1, 1)},
 		{"c7_k13_10x9_3x3_stride2_pad0_untiled", 2, 7, 10, 9, 13, 3, 3, pad(2, 2, 0, 0)},
