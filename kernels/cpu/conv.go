@@ -52,7 +52,7 @@ func (t *convForwardTask) do(wk, j int) {
 		for n := n0; n < n1; n++ {
 			xp := buf(t.b.scratch, wk, padFloats(d, t.p))
 			wp := padPlane(t.x[n*chw:(n+1)*chw], xp, d, t.p)
-			conv1Forward(xp, wp, t.w, t.bias, t.y[n*kpq:(n+1)*kpq], d.K, d.R, d.S, d.P, d.Q, t.p.ReLU)
+			conv1Forward(xp, wp, t.w, t.bias, t.y[n*kpq:(n+1)*kpq], d.K, d.R, d.S, d.P, d.Q, t.p.ReLU, t.b.avx512)
 		}
 		return
 	}
@@ -101,10 +101,25 @@ func (b *Backend) cols(wk int, x []float32, g int, d kernels.ConvDims, p kernels
 		return col
 	}
 	col := buf(b.scratch, wk, crs*g*pq)
+	if smallCols(d, p) {
+		pad := buf(b.scratch3, wk, padFloats(d, p)*d.C)
+		for i := range g {
+			im2colSmall(x[i*chw:(i+1)*chw], col[i*pq:], g*pq, d, p, pad)
+		}
+		return col
+	}
 	for i := range g {
 		im2col(x[i*chw:(i+1)*chw], col[i*pq:], g*pq, d, p)
 	}
 	return col
+}
+
+// smallCols reports whether im2col and col2im take their small-image path:
+// stride 1 and at most 64 output pixels (8x8), where copying short rows
+// one by one costs more than the sgemm (with 2x2 to 6x6 images, 20-40% of
+// a convolution).
+func smallCols(d kernels.ConvDims, p kernels.Conv) bool {
+	return p.StrideH == 1 && p.StrideW == 1 && d.P*d.Q <= 64 && !directCol(d, p)
 }
 
 // gatherCols puts g images of src, each (rows, n), side by side into dst
@@ -215,6 +230,13 @@ func (t *convDataTask) do(wk, j int) {
 		scatterCols(dx, dcol, d.C, pq, g)
 		return
 	}
+	if smallCols(d, t.p) {
+		pad := buf(t.b.scratch3, wk, padFloats(d, t.p)*d.C)
+		for i := range g {
+			col2imSmall(dcol[i*pq:], dx[i*chw:(i+1)*chw], ld, d, t.p, pad)
+		}
+		return
+	}
 	for i := range g {
 		col2im(dcol[i*pq:], dx[i*chw:(i+1)*chw], ld, d, t.p)
 	}
@@ -283,7 +305,7 @@ func (t *convFilterTask) do(wk, i int) {
 		for n := lo; n < hi; n++ {
 			xp := buf(t.b.scratch, wk, padFloats(d, t.p))
 			wp := padPlane(t.x[n*chw:(n+1)*chw], xp, d, t.p)
-			conv1BackwardFilter(xp, wp, t.dy[n*kpq:(n+1)*kpq], acc64, d.K, d.R, d.S, d.P, d.Q)
+			conv1BackwardFilter(xp, wp, t.dy[n*kpq:(n+1)*kpq], acc64, d.K, d.R, d.S, d.P, d.Q, t.b.avx512)
 		}
 		for j, v := range acc64 {
 			acc[j] = float32(v)

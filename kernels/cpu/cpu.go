@@ -77,7 +77,7 @@ type Backend struct {
 	scratch2 [][]float32 // per worker: side-by-side outputs or gradients of an image group
 	scratch3 [][]float32 // per worker: rows of the Winograd transforms
 	winoU    []float32   // Winograd: transformed filters, or the summed transformed filter gradients
-	avx512   bool        // the Winograd transforms take their AVX-512 path
+	avx512   bool        // the Winograd transforms and the direct 3x3 first layer take their AVX-512 paths
 	accs     [][]float32 // per piece: filter-gradient partial sums
 	accs64   [][]float64 // per piece: the same in float64 (direct path)
 
@@ -138,7 +138,7 @@ func openBLASPaths() []string {
 
 func newBackend(g gemm, why string) *Backend {
 	n := runtime.GOMAXPROCS(0)
-	b := &Backend{gemm: g, why: why, avx512: winoAVX512(), pool: newWorkers(n), scratch: make([][]float32, n), scratch2: make([][]float32, n), scratch3: make([][]float32, n), accs: make([][]float32, piecesPerWorker*n), accs64: make([][]float64, piecesPerWorker*n)}
+	b := &Backend{gemm: g, why: why, avx512: hasAVX512(), pool: newWorkers(n), scratch: make([][]float32, n), scratch2: make([][]float32, n), scratch3: make([][]float32, n), accs: make([][]float32, piecesPerWorker*n), accs64: make([][]float64, piecesPerWorker*n)}
 	return b
 }
 

@@ -187,6 +187,55 @@ VGGO_SIMD static void vggo_col2im(const float *restrict dcol, float *restrict dx
 		}
 	}
 }
+// im2col of one small image (P*Q <= 64) with stride 1: x is copied into
+// pad (C, H+2ph, W+2pw) with zero borders, and each row of col is then one
+// gather through a table of offsets, instead of P short copies.
+VGGO_SIMD static void vggo_im2col_small(const float *restrict x, float *restrict col, size_t ld, int C, int H, int W,
+                                       int R, int S, int P, int Q, int ph, int pw, float *restrict pad) {
+	int Wp = W + 2 * pw, pq = P * Q, off[64];
+	size_t plane = (size_t)(H + 2 * ph) * Wp;
+	for (int oh = 0; oh < P; oh++)
+		for (int ow = 0; ow < Q; ow++) off[oh * Q + ow] = oh * Wp + ow;
+	memset(pad, 0, sizeof(float) * C * plane);
+	for (int c = 0; c < C; c++)
+		for (int h = 0; h < H; h++)
+			memcpy(pad + c * plane + (size_t)(h + ph) * Wp + pw, x + ((size_t)c * H + h) * W, sizeof(float) * W);
+	for (int c = 0; c < C; c++) {
+		for (int r = 0; r < R; r++) {
+			for (int s = 0; s < S; s++) {
+				const float *src = pad + c * plane + (size_t)r * Wp + s;
+				float *dst = col + ((size_t)(c * R + r) * S + s) * ld;
+#pragma omp simd
+				for (int j = 0; j < pq; j++) dst[j] = src[off[j]];
+			}
+		}
+	}
+}
+
+// The adjoint of vggo_im2col_small: the rows of dcol are added into pad
+// through the same offsets (distinct within a row), and pad's interior is
+// copied to dx.
+VGGO_SIMD static void vggo_col2im_small(const float *restrict dcol, float *restrict dx, size_t ld, int C, int H, int W,
+                                       int R, int S, int P, int Q, int ph, int pw, float *restrict pad) {
+	int Wp = W + 2 * pw, pq = P * Q, off[64];
+	size_t plane = (size_t)(H + 2 * ph) * Wp;
+	for (int oh = 0; oh < P; oh++)
+		for (int ow = 0; ow < Q; ow++) off[oh * Q + ow] = oh * Wp + ow;
+	memset(pad, 0, sizeof(float) * C * plane);
+	for (int c = 0; c < C; c++) {
+		for (int r = 0; r < R; r++) {
+			for (int s = 0; s < S; s++) {
+				float *dst = pad + c * plane + (size_t)r * Wp + s;
+				const float *src = dcol + ((size_t)(c * R + r) * S + s) * ld;
+#pragma omp simd
+				for (int j = 0; j < pq; j++) dst[off[j]] += src[j];
+			}
+		}
+	}
+	for (int c = 0; c < C; c++)
+		for (int h = 0; h < H; h++)
+			memcpy(dx + ((size_t)c * H + h) * W, pad + c * plane + (size_t)(h + ph) * Wp + pw, sizeof(float) * W);
+}
 */
 import "C"
 
@@ -230,4 +279,14 @@ func im2col(x, col []float32, ld int, d kernels.ConvDims, p kernels.Conv) {
 func col2im(dcol, dx []float32, ld int, d kernels.ConvDims, p kernels.Conv) {
 	C.vggo_col2im(fptr(dcol), fptr(dx), C.size_t(ld), C.int(d.C), C.int(d.H), C.int(d.W), C.int(d.R), C.int(d.S), C.int(d.P), C.int(d.Q),
 		C.int(p.StrideH), C.int(p.StrideW), C.int(p.PadH), C.int(p.PadW))
+}
+
+func im2colSmall(x, col []float32, ld int, d kernels.ConvDims, p kernels.Conv, pad []float32) {
+	C.vggo_im2col_small(fptr(x), fptr(col), C.size_t(ld), C.int(d.C), C.int(d.H), C.int(d.W), C.int(d.R), C.int(d.S), C.int(d.P), C.int(d.Q),
+		C.int(p.PadH), C.int(p.PadW), fptr(pad))
+}
+
+func col2imSmall(dcol, dx []float32, ld int, d kernels.ConvDims, p kernels.Conv, pad []float32) {
+	C.vggo_col2im_small(fptr(dcol), fptr(dx), C.size_t(ld), C.int(d.C), C.int(d.H), C.int(d.W), C.int(d.R), C.int(d.S), C.int(d.P), C.int(d.Q),
+		C.int(p.PadH), C.int(p.PadW), fptr(pad))
 }

@@ -204,3 +204,14 @@ func unpool2x2(x, dy, dx []float32, d kernels.PoolDims) {
 		clear(dx[2*d.P*d.W:])
 	}
 }
+
+// im2colSmall is im2col for the small images of smallCols; pad is scratch
+// that the C version uses (this one does not).
+func im2colSmall(x, col []float32, ld int, d kernels.ConvDims, p kernels.Conv, pad []float32) {
+	im2col(x, col, ld, d, p)
+}
+
+// col2imSmall is col2im for the small images of smallCols.
+func col2imSmall(dcol, dx []float32, ld int, d kernels.ConvDims, p kernels.Conv, pad []float32) {
+	col2im(dcol, dx, ld, d, p)
+}

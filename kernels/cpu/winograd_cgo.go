@@ -353,8 +353,8 @@ import "C"
 // haveWinograd says this build has the Winograd transforms.
 const haveWinograd = true
 
-// winoAVX512 reports whether the transforms can take their AVX-512 path.
-func winoAVX512() bool { return C.vggo_avx512() != 0 }
+// hasAVX512 reports whether the CPU has AVX-512F.
+func hasAVX512() bool { return C.vggo_avx512() != 0 }
 
 func winoInput(x, v []float32, c, h, w, tH, tW, r0, r1 int, tmp []float32, avx bool) {
 	C.vggo_wino_in(fptr(x), fptr(v), C.int(c), C.int(h), C.int(w), C.int(tH), C.int(tW), C.int(r0), C.int(r1), fptr(tmp), cbool(avx))

@@ -6,7 +6,7 @@ package cpu
 // cgo runs every convolution through im2col + sgemm.
 const haveWinograd = false
 
-func winoAVX512() bool { return false }
+func hasAVX512() bool { return false }
 
 func winoInput(x, v []float32, c, h, w, tH, tW, r0, r1 int, tmp []float32, avx bool) {
 	panic("cpu: winoInput without cgo")
