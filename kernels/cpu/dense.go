@@ -5,6 +5,12 @@ import "github.com/vggo/vggo/kernels"
 // smallGEMM is the work (m·n·k) under which an sgemm runs on one worker.
 const smallGEMM = 1 << 16
 
+// denseParts is how many pieces per worker a dense layer's sgemm is split
+// into: 2 measured 6% faster than 4 on the 4096x4096 layer at batch 128
+// (fewer times the same panel of the other operand is packed), while still
+// letting a worker slowed by another process be helped.
+const denseParts = 2
+
 // DenseForward implements kernels.Ops: y = x·wᵀ + b, one sgemm split by
 // output columns over the workers.
 // x is (N,In), w is (Out,In), b is (Out), y is (N,Out).
@@ -81,7 +87,7 @@ func (b *Backend) DenseBackward(x, w, dy, dx, dw, db kernels.Tensor) error {
 // parallelGEMM computes C = op(A)·op(B) (beta 0) on all workers, splitting C
 // into row blocks when splitRows, else into column blocks.
 func (b *Backend) parallelGEMM(transA, transB bool, m, n, k int, a []float32, lda int, bm []float32, ldb int, c []float32, ldc int, splitRows bool) {
-	parts := piecesPerWorker * b.pool.n
+	parts := denseParts * b.pool.n
 	if m*n*k < smallGEMM {
 		parts = 1
 	}
