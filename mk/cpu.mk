@@ -9,7 +9,7 @@
 
 APT_PKGS += libopenblas0-pthread
 
-BENCH_SIZES   ?= 224 96 32
+BENCH_SIZES   ?= 224 96 48 32
 BENCH_STEPS   ?= 2
 BENCH_REPEAT  ?= 3
 BENCH_VENV    ?= $(CURDIR)/.venv-bench
