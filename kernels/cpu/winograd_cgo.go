@@ -95,7 +95,8 @@ VGGO_AVX512 static void vggo_wino_in_row512(const float *s, float *o, size_t xs,
 	}
 }
 
-static void vggo_wino_in_row(const float *s, float *o, size_t xs, int tW) {
+VGGO_SIMD static void vggo_wino_in_row(const float *s, float *o, size_t xs, int tW) {
+#pragma omp simd
 	for (int q = 0; q < tW; q++) {
 		const float *e = s + 4 * q;
 		float o0, o1, o2, o3, o4, o5;
@@ -126,7 +127,8 @@ VGGO_AVX512 static void vggo_wino_out_row512(const float *m, float *u, size_t xs
 	}
 }
 
-static void vggo_wino_out_row(const float *m, float *u, size_t xs, int tW) {
+VGGO_SIMD static void vggo_wino_out_row(const float *m, float *u, size_t xs, int tW) {
+#pragma omp simd
 	for (int q = 0; q < tW; q++) {
 		const float *s = m + q;
 		WINO_AT(s[0], s[xs], s[2 * xs], s[3 * xs], s[4 * xs], s[5 * xs], u[4 * q], u[4 * q + 1], u[4 * q + 2],
@@ -151,7 +153,8 @@ VGGO_AVX512 static void vggo_wino_dy_row512(const float *s, float *o, size_t xs,
 	}
 }
 
-static void vggo_wino_dy_row(const float *s, float *o, size_t xs, int tW) {
+VGGO_SIMD static void vggo_wino_dy_row(const float *s, float *o, size_t xs, int tW) {
+#pragma omp simd
 	for (int q = 0; q < tW; q++) {
 		const float *e = s + 4 * q;
 		float z0, z1, z2, z3, z4, z5;
