@@ -187,16 +187,24 @@ VGGO_SIMD static void vggo_col2im(const float *restrict dcol, float *restrict dx
 		}
 	}
 }
+// The offset table of vggo_im2col_small and vggo_col2im_small (output pixel
+// j reads padded pixel off[j] of a tap's window) and a cleared pad; returns
+// the padded plane's size.
+static size_t vggo_small_setup(int C, int H, int P, int Q, int ph, int Wp, int *off, float *pad) {
+	size_t plane = (size_t)(H + 2 * ph) * Wp;
+	for (int oh = 0; oh < P; oh++)
+		for (int ow = 0; ow < Q; ow++) off[oh * Q + ow] = oh * Wp + ow;
+	memset(pad, 0, sizeof(float) * C * plane);
+	return plane;
+}
+
 // im2col of one small image (P*Q <= 64) with stride 1: x is copied into
 // pad (C, H+2ph, W+2pw) with zero borders, and each row of col is then one
 // gather through a table of offsets, instead of P short copies.
 VGGO_SIMD static void vggo_im2col_small(const float *restrict x, float *restrict col, size_t ld, int C, int H, int W,
                                        int R, int S, int P, int Q, int ph, int pw, float *restrict pad) {
 	int Wp = W + 2 * pw, pq = P * Q, off[64];
-	size_t plane = (size_t)(H + 2 * ph) * Wp;
-	for (int oh = 0; oh < P; oh++)
-		for (int ow = 0; ow < Q; ow++) off[oh * Q + ow] = oh * Wp + ow;
-	memset(pad, 0, sizeof(float) * C * plane);
+	size_t plane = vggo_small_setup(C, H, P, Q, ph, Wp, off, pad);
 	for (int c = 0; c < C; c++)
 		for (int h = 0; h < H; h++)
 			memcpy(pad + c * plane + (size_t)(h + ph) * Wp + pw, x + ((size_t)c * H + h) * W, sizeof(float) * W);
@@ -218,10 +226,7 @@ VGGO_SIMD static void vggo_im2col_small(const float *restrict x, float *restrict
 VGGO_SIMD static void vggo_col2im_small(const float *restrict dcol, float *restrict dx, size_t ld, int C, int H, int W,
                                        int R, int S, int P, int Q, int ph, int pw, float *restrict pad) {
 	int Wp = W + 2 * pw, pq = P * Q, off[64];
-	size_t plane = (size_t)(H + 2 * ph) * Wp;
-	for (int oh = 0; oh < P; oh++)
-		for (int ow = 0; ow < Q; ow++) off[oh * Q + ow] = oh * Wp + ow;
-	memset(pad, 0, sizeof(float) * C * plane);
+	size_t plane = vggo_small_setup(C, H, P, Q, ph, Wp, off, pad);
 	for (int c = 0; c < C; c++) {
 		for (int r = 0; r < R; r++) {
 			for (int s = 0; s < S; s++) {

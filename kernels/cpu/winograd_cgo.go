@@ -74,6 +74,23 @@ VGGO_AVX512 static inline void vggo_split4(const float *b, __m512 *e0, __m512 *e
 
 static __mmask16 vggo_tail(int n) { return n >= 16 ? 0xffff : (__mmask16)((1u << n) - 1); }
 
+// Stores 16 tiles' 6 transformed values v0..v5 to o[j*xs + q] (lanes under
+// k only).
+VGGO_AVX512 static inline void vggo_store6(float *o, size_t xs, __mmask16 k, __m512 v0, __m512 v1, __m512 v2,
+                                           __m512 v3, __m512 v4, __m512 v5) {
+	_mm512_mask_storeu_ps(o, k, v0);
+	_mm512_mask_storeu_ps(o + xs, k, v1);
+	_mm512_mask_storeu_ps(o + 2 * xs, k, v2);
+	_mm512_mask_storeu_ps(o + 3 * xs, k, v3);
+	_mm512_mask_storeu_ps(o + 4 * xs, k, v4);
+	_mm512_mask_storeu_ps(o + 5 * xs, k, v5);
+}
+
+// The same for one tile.
+static inline void vggo_put6(float *o, size_t xs, float v0, float v1, float v2, float v3, float v4, float v5) {
+	o[0] = v0, o[xs] = v1, o[2 * xs] = v2, o[3 * xs] = v3, o[4 * xs] = v4, o[5 * xs] = v5;
+}
+
 // Bᵀ along one row s of a tile row: tile q's 6 values are s[4q .. 4q+5];
 // o[j*xs + q] gets its transformed value j.
 VGGO_AVX512 static void vggo_wino_in_row512(const float *s, float *o, size_t xs, int tW) {
@@ -85,13 +102,7 @@ VGGO_AVX512 static void vggo_wino_in_row512(const float *s, float *o, size_t xs,
 		e4 = _mm512_permutex2var_ps(e0, IDX_NEXT0, z4);
 		e5 = _mm512_permutex2var_ps(e1, IDX_NEXT1, z4);
 		WINO_BT(e0, e1, e2, e3, e4, e5, o0, o1, o2, o3, o4, o5);
-		__mmask16 k = vggo_tail(tW - q);
-		_mm512_mask_storeu_ps(o + q, k, o0);
-		_mm512_mask_storeu_ps(o + xs + q, k, o1);
-		_mm512_mask_storeu_ps(o + 2 * xs + q, k, o2);
-		_mm512_mask_storeu_ps(o + 3 * xs + q, k, o3);
-		_mm512_mask_storeu_ps(o + 4 * xs + q, k, o4);
-		_mm512_mask_storeu_ps(o + 5 * xs + q, k, o5);
+		vggo_store6(o + q, xs, vggo_tail(tW - q), o0, o1, o2, o3, o4, o5);
 	}
 }
 
@@ -101,7 +112,7 @@ VGGO_SIMD static void vggo_wino_in_row(const float *s, float *o, size_t xs, int 
 		const float *e = s + 4 * q;
 		float o0, o1, o2, o3, o4, o5;
 		WINO_BT(e[0], e[1], e[2], e[3], e[4], e[5], o0, o1, o2, o3, o4, o5);
-		o[q] = o0, o[xs + q] = o1, o[2 * xs + q] = o2, o[3 * xs + q] = o3, o[4 * xs + q] = o4, o[5 * xs + q] = o5;
+		vggo_put6(o + q, xs, o0, o1, o2, o3, o4, o5);
 	}
 }
 
@@ -143,13 +154,7 @@ VGGO_AVX512 static void vggo_wino_dy_row512(const float *s, float *o, size_t xs,
 		__m512 e0, e1, e2, e3, z0, z1, z2, z3, z4, z5;
 		vggo_split4(s + 4 * q, &e0, &e1, &e2, &e3);
 		WINO_A(e0, e1, e2, e3, z0, z1, z2, z3, z4, z5);
-		__mmask16 k = vggo_tail(tW - q);
-		_mm512_mask_storeu_ps(o + q, k, z0);
-		_mm512_mask_storeu_ps(o + xs + q, k, z1);
-		_mm512_mask_storeu_ps(o + 2 * xs + q, k, z2);
-		_mm512_mask_storeu_ps(o + 3 * xs + q, k, z3);
-		_mm512_mask_storeu_ps(o + 4 * xs + q, k, z4);
-		_mm512_mask_storeu_ps(o + 5 * xs + q, k, z5);
+		vggo_store6(o + q, xs, vggo_tail(tW - q), z0, z1, z2, z3, z4, z5);
 	}
 }
 
@@ -159,7 +164,7 @@ VGGO_SIMD static void vggo_wino_dy_row(const float *s, float *o, size_t xs, int 
 		const float *e = s + 4 * q;
 		float z0, z1, z2, z3, z4, z5;
 		WINO_A(e[0], e[1], e[2], e[3], z0, z1, z2, z3, z4, z5);
-		o[q] = z0, o[xs + q] = z1, o[2 * xs + q] = z2, o[3 * xs + q] = z3, o[4 * xs + q] = z4, o[5 * xs + q] = z5;
+		vggo_put6(o + q, xs, z0, z1, z2, z3, z4, z5);
 	}
 }
 
