@@ -61,7 +61,7 @@ func (t *convForwardTask) do(wk, j int) {
 	col := t.b.cols(wk, t.x[n0*chw:n1*chw], g, d, t.p)
 	out := t.y[n0*kpq : n1*kpq]
 	if g > 1 {
-		out = buf(t.b.scratch2, wk, d.K*ld)
+		out = bufUpTo(t.b.scratch2, wk, d.K*ld, d.K*t.g*pq)
 	}
 	t.b.gemm.sgemm(false, false, d.K, ld, crs, t.w, crs, col, ld, 0, out, ld)
 	if g > 1 {
@@ -92,15 +92,16 @@ func groupSize(d kernels.ConvDims, p kernels.Conv, workers int) int {
 // convolution of one image it is x itself.
 func (b *Backend) cols(wk int, x []float32, g int, d kernels.ConvDims, p kernels.Conv) []float32 {
 	crs, pq, chw := d.C*d.R*d.S, d.P*d.Q, d.C*d.H*d.W
+	gmax := groupSize(d, p, b.pool.n)
 	if directCol(d, p) {
 		if g == 1 {
 			return x
 		}
-		col := buf(b.scratch, wk, crs*g*pq)
+		col := bufUpTo(b.scratch, wk, crs*g*pq, crs*gmax*pq)
 		gatherCols(col, x, d.C, pq, g)
 		return col
 	}
-	col := buf(b.scratch, wk, crs*g*pq)
+	col := bufUpTo(b.scratch, wk, crs*g*pq, crs*gmax*pq)
 	if smallCols(d, p) {
 		pad := buf(b.scratch3, wk, padFloats(d, p)*d.C)
 		for i := range g {
@@ -216,7 +217,7 @@ func (t *convDataTask) do(wk, j int) {
 	ld := g * pq
 	dyg := t.dy[n0*kpq : n1*kpq]
 	if g > 1 {
-		dyg = buf(t.b.scratch2, wk, d.K*ld)
+		dyg = bufUpTo(t.b.scratch2, wk, d.K*ld, d.K*t.g*pq)
 		gatherCols(dyg, t.dy[n0*kpq:n1*kpq], d.K, pq, g)
 	}
 	dx := t.dx[n0*chw : n1*chw]
@@ -224,7 +225,7 @@ func (t *convDataTask) do(wk, j int) {
 		t.b.gemm.sgemm(true, false, crs, ld, d.K, t.w, crs, dyg, ld, 0, dx, ld)
 		return
 	}
-	dcol := buf(t.b.scratch, wk, crs*ld)
+	dcol := bufUpTo(t.b.scratch, wk, crs*ld, crs*t.g*pq)
 	t.b.gemm.sgemm(true, false, crs, ld, d.K, t.w, crs, dyg, ld, 0, dcol, ld)
 	if directCol(d, t.p) {
 		scatterCols(dx, dcol, d.C, pq, g)
@@ -242,7 +243,8 @@ func (t *convDataTask) do(wk, j int) {
 	}
 }
 
-// Conv2DBackwardFilter implements kernels.Ops: the images are split into
+// Conv2DBackwardFilter implements kernels.Ops (the Winograd path splits
+// tile rows instead, see winoFilterGrad): the images are split into
 // piecesPerWorker contiguous ranges per worker; each range sums
 // dy(K,P·Q) · im2col(x)ᵀ and the row sums of dy into its own buffer, and the
 // buffers are added in a fixed order, so results do not depend on
@@ -319,7 +321,7 @@ func (t *convFilterTask) do(wk, i int) {
 		col := t.b.cols(wk, t.x[n0*chw:n1*chw], g, d, t.p)
 		dyg := t.dy[n0*kpq : n1*kpq]
 		if g > 1 {
-			dyg = buf(t.b.scratch2, wk, d.K*ld)
+			dyg = bufUpTo(t.b.scratch2, wk, d.K*ld, d.K*t.g*pq)
 			gatherCols(dyg, t.dy[n0*kpq:n1*kpq], d.K, pq, g)
 		}
 		var beta float32 = 1

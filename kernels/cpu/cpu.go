@@ -73,9 +73,9 @@ type Backend struct {
 	gemm     gemm
 	why      string // why the pure-Go sgemm runs, when it does
 	pool     *workers
-	scratch  [][]float32 // per worker: im2col columns
-	scratch2 [][]float32 // per worker: side-by-side outputs or gradients of an image group
-	scratch3 [][]float32 // per worker: rows of the Winograd transforms
+	scratch  [][]float32 // per worker: im2col columns, or Winograd's transformed input tiles (V)
+	scratch2 [][]float32 // per worker: side-by-side outputs or gradients of an image group, or Winograd's M or Z
+	scratch3 [][]float32 // per worker: rows of the Winograd transforms, or the padded images of the small-image im2col
 	winoU    []float32   // Winograd: transformed filters, or the summed transformed filter gradients
 	avx512   bool        // the Winograd transforms and the direct 3x3 first layer take their AVX-512 paths
 	accs     [][]float32 // per piece: filter-gradient partial sums
@@ -197,8 +197,15 @@ func (closedGEMM) close()       {}
 // buf returns worker w's buffer from bufs with at least n elements, growing
 // it when needed; the contents are undefined.
 func buf(bufs [][]float32, w, n int) []float32 {
+	return bufUpTo(bufs, w, n, n)
+}
+
+// bufUpTo is buf for an op whose pieces need different sizes, most at the
+// largest: the buffer is grown to most at once, so that whichever piece a
+// worker meets first, later steps do not allocate.
+func bufUpTo(bufs [][]float32, w, n, most int) []float32 {
 	if cap(bufs[w]) < n {
-		bufs[w] = make([]float32, n)
+		bufs[w] = make([]float32, max(n, most))
 	}
 	return bufs[w][:n]
 }

@@ -38,7 +38,9 @@ import "github.com/vggo/vggo/kernels"
 // A chunk holds about winoBytes of transformed tiles (V and M, or V and Z),
 // so they stay in the core's L2 cache between the transforms and the
 // sgemms; but at least winoMinTiles tiles, so the sgemms are not slivers,
-// and at most winoMaxTiles. At 224 this measured 1.2 times faster than
+// and at most winoMaxTiles, both rounded down to whole tile rows, and at
+// least one tile row (which is more than winoBytes for wide images with
+// many channels: 56 tiles of 64+64 channels at 224). At 224 this measured 1.2 times faster than
 // chunks of 256 tiles whatever the channels (then 4.7 MB at 128 channels).
 const (
 	winoBytes    = 512 << 10
@@ -106,8 +108,8 @@ func (t *winoConvTask) do(wk, j int) {
 	r0 := j * g.chunkRows
 	r1 := min(g.rows, r0+g.chunkRows)
 	T := (r1 - r0) * g.tW
-	v := buf(t.b.scratch, wk, 36*t.cin*T)
-	m := buf(t.b.scratch2, wk, 36*t.cout*T)
+	v := bufUpTo(t.b.scratch, wk, 36*t.cin*T, 36*t.cin*g.maxTiles)
+	m := bufUpTo(t.b.scratch2, wk, 36*t.cout*T, 36*t.cout*g.maxTiles)
 	tmp := buf(t.b.scratch3, wk, g.tmpFloats)
 	winoInput(t.in, v, t.cin, g.h, g.w, g.tH, g.tW, r0, r1, tmp, t.b.avx512)
 	uk, vk, mk := t.cout*t.cin, t.cin*T, t.cout*T
@@ -131,6 +133,11 @@ func (b *Backend) winoConv(in, out, w, bias []float32, n, h, wd, k, c int, relu,
 	b.pool.run(&b.wino, g.chunkCount)
 	b.wino = winoConvTask{}
 }
+
+// winoAccBytes bounds the filter gradient's per-piece sums (36·K·C floats
+// each, 4 times im2col's): with 512 channels a piece holds 38 MB, so such
+// layers get one piece per worker rather than piecesPerWorker.
+const winoAccBytes = 64 << 20
 
 // winoFilterTask sums the transformed filter gradients of one piece of the
 // tile rows into its own buffer: S (36, K, C) then db (K).
@@ -158,8 +165,8 @@ func (t *winoFilterTask) do(wk, i int) {
 	for r0 := lo; r0 < hi; r0 += g.chunkRows {
 		r1 := min(hi, r0+g.chunkRows)
 		T := (r1 - r0) * g.tW
-		v := buf(t.b.scratch, wk, 36*t.c*T)
-		z := buf(t.b.scratch2, wk, 36*t.k*T)
+		v := bufUpTo(t.b.scratch, wk, 36*t.c*T, 36*t.c*g.maxTiles)
+		z := bufUpTo(t.b.scratch2, wk, 36*t.k*T, 36*t.k*g.maxTiles)
 		winoInput(t.x, v, t.c, g.h, g.w, g.tH, g.tW, r0, r1, tmp, t.b.avx512)
 		winoDy(t.dy, z, t.k, g.h, g.w, g.tH, g.tW, r0, r1, tmp, t.b.avx512)
 		var beta float32 = 1
@@ -186,7 +193,7 @@ func (t *winoFilterTask) do(wk, i int) {
 // back.
 func (b *Backend) winoFilterGrad(x, dy, dw, db []float32, n, h, w, k, c int) {
 	g := newWinoGeom(n, h, w, c, k)
-	parts := min(piecesPerWorker*b.pool.n, g.rows)
+	parts := min(piecesPerWorker*b.pool.n, g.rows, max(b.pool.n, winoAccBytes/(4*(36*k*c+k))))
 	b.winoF = winoFilterTask{b: b, g: g, x: x, dy: dy, c: c, k: k, parts: parts}
 	b.pool.run(&b.winoF, parts)
 	b.winoF = winoFilterTask{}

@@ -48,7 +48,9 @@ package cpu
 	} while (0)
 
 // The pitch of the transforms' row buffers for tW tiles: room for whole
-// blocks of 16 tiles and the 2 columns a tile overlaps into the next.
+// blocks of 16 tiles (64 columns) and the 16 more that the AVX-512 input
+// pass loads unmasked after each block (for the 2 columns the block's last
+// tile overlaps into the next).
 static int vggo_wino_pitch(int tW) { return 4 * ((tW + 15) / 16 * 16) + 16; }
 
 // Index vectors of the AVX-512 (de)interleaves.
