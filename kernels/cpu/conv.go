@@ -116,9 +116,8 @@ func (b *Backend) cols(wk int, x []float32, g int, d kernels.ConvDims, p kernels
 }
 
 // smallCols reports whether im2col and col2im take their small-image path:
-// stride 1 and at most 64 output pixels (8x8), where copying short rows
-// one by one costs more than the sgemm (with 2x2 to 6x6 images, 20-40% of
-// a convolution).
+// stride 1 and at most 64 output pixels (8x8), where copying rows of a few
+// floats one by one is mostly loop overhead.
 func smallCols(d kernels.ConvDims, p kernels.Conv) bool {
 	return p.StrideH == 1 && p.StrideW == 1 && d.P*d.Q <= 64 && !directCol(d, p)
 }
