@@ -8,7 +8,7 @@ package kernels
 type ImageLoader interface {
 	// LoadImages writes the n images in images (n,1,srcH,srcW), row-major,
 	// resized to x (n,1,H,W) as float32 in [0,1] with the arithmetic of
-	// vgg/fashionmnist.Resizer (OpenCV INTER_LINEAR on uint8, then /255), and
+	// kernels/ref.Resizer (OpenCV INTER_LINEAR on uint8, then /255), and
 	// labels (n) into lab (n).
 	//
 	// It may return before the backend is done: the data is staged in the

@@ -8,5 +8,5 @@ FUZZTIME ?= 3m
 .PHONY: fuzz
 
 fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzParseIDX$$' -fuzztime $(FUZZTIME) ./vgg/fashionmnist
+	$(GO) test -run '^$$' -fuzz '^FuzzParseIDX$$' -fuzztime $(FUZZTIME) ./data/fashionmnist
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./internal/safetensors

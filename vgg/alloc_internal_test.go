@@ -6,10 +6,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/vggo/vggo/data/fashionmnist"
 	"github.com/vggo/vggo/device"
 	"github.com/vggo/vggo/kernels"
 	"github.com/vggo/vggo/kernels/cpu"
-	"github.com/vggo/vggo/vgg/fashionmnist"
 )
 
 // quietLoader is the CPU backend plus a kernels.ImageLoader that allocates

@@ -9,9 +9,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/vggo/vggo/data/fashionmnist"
 	"github.com/vggo/vggo/device"
 	"github.com/vggo/vggo/kernels/cuda"
-	"github.com/vggo/vggo/vgg/fashionmnist"
 )
 
 // TestGPUTrainingMatchesCPU trains one small VGG on the GPU (strict FP32,

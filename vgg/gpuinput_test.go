@@ -7,14 +7,14 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/vggo/vggo/data/fashionmnist"
 	"github.com/vggo/vggo/device"
 	"github.com/vggo/vggo/kernels"
 	"github.com/vggo/vggo/kernels/ref"
-	"github.com/vggo/vggo/vgg/fashionmnist"
 )
 
 // hostLoader is the reference backend plus a kernels.ImageLoader that
-// resizes on the host with fashionmnist.Resizer, as the CUDA backend does on
+// resizes on the host with ref.Resizer, as the CUDA backend does on
 // the device. It counts its loads. Its loads take effect at once, so if the
 // next batch were loaded into the tensors of the batch about to be trained,
 // the training would see the wrong images and its history would change.
@@ -28,7 +28,7 @@ func (h *hostLoader) LoadImages(images []uint8, labels []float32, n, srcH, srcW 
 		return err
 	}
 	s := x.Shape()
-	rz, err := fashionmnist.NewResizer(srcH, srcW, s[2], s[3])
+	rz, err := ref.NewResizer(srcH, srcW, s[2], s[3])
 	if err != nil {
 		return err
 	}

@@ -7,9 +7,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/vggo/vggo/data/fashionmnist"
 	"github.com/vggo/vggo/device"
 	"github.com/vggo/vggo/kernels/ref"
-	"github.com/vggo/vggo/vgg/fashionmnist"
 )
 
 func TestPredictRejectsBadCounts(t *testing.T) {

@@ -18,10 +18,10 @@ import (
 	"math/rand/v2"
 	"os"
 
+	"github.com/vggo/vggo/data/fashionmnist"
 	"github.com/vggo/vggo/device"
 	"github.com/vggo/vggo/kernels/cuda"
 	"github.com/vggo/vggo/vgg"
-	"github.com/vggo/vggo/vgg/fashionmnist"
 )
 
 // result is what one run measured, as written to -json.

@@ -26,11 +26,11 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/vggo/vggo/data/fashionmnist"
 	"github.com/vggo/vggo/device"
 	"github.com/vggo/vggo/kernels/cuda"
 	"github.com/vggo/vggo/vgg"
 	"github.com/vggo/vggo/vgg/curves"
-	"github.com/vggo/vggo/vgg/fashionmnist"
 	"github.com/vggo/vggo/vgg/progress"
 )
 

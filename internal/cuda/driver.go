@@ -481,7 +481,7 @@ func (d *Driver) ModuleUnload(m Module) error {
 }
 
 // ModuleGetFunction is cuModuleGetFunction; name is the extern "C" kernel
-// name (see kernels.CUDAKernels).
+// name.
 func (d *Driver) ModuleGetFunction(m Module, name string) (Function, error) {
 	cname := C.CString(name)
 	defer C.free(unsafe.Pointer(cname))

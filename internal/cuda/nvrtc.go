@@ -21,16 +21,13 @@ import "C"
 import (
 	"fmt"
 	"strings"
-	"sync"
 	"unsafe"
 
 	"github.com/vggo/vggo/internal/dl"
-	"github.com/vggo/vggo/kernels"
 )
 
-// NVRTC is the CUDA run-time compiler (libnvrtc.so.13 or .12), used to build
-// the project's CUDA C kernels (kernels/*.cu) for the exact architecture of
-// the device at hand. It needs no GPU and no context.
+// NVRTC is the CUDA run-time compiler (libnvrtc.so.13 or .12): it compiles
+// CUDA C source for a given architecture and needs no GPU and no context.
 //
 // Why NVRTC at run time rather than PTX shipped in the module: the binary
 // targets the device's own sm_XX (a CUBIN, which needs no driver JIT and so
@@ -38,12 +35,9 @@ import (
 // as cuBLAS, so it adds no dependency; there are no generated artefacts to
 // keep in sync with the sources; and CI compiles every kernel with the real
 // NVRTC. Compiling takes well under a second and happens once per process
-// and architecture (Kernels caches the result).
+// and architecture (the caller caches the result).
 type NVRTC struct {
 	lib *lib
-
-	mu    sync.Mutex
-	cache map[string]Compiled
 }
 
 // NVRTCSymbols lists the dlsym names LoadNVRTC resolves, in table order.
@@ -95,7 +89,7 @@ func LoadNVRTC(opts ...Option) (*NVRTC, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &NVRTC{lib: l, cache: map[string]Compiled{}}, nil
+	return &NVRTC{lib: l}, nil
 }
 
 // Path is where libnvrtc was loaded from.
@@ -211,37 +205,4 @@ func (n *NVRTC) blob(prog C.vgNvrtcProgram, sizeCall, getCall int) ([]byte, erro
 		buf = []byte(strings.TrimRight(string(buf), "\x00"))
 	}
 	return buf, nil
-}
-
-// KernelOptions are the NVRTC options the project's kernels are built with:
-// IEEE float arithmetic without contraction into FMA, so the results match
-// the CPU backends operation for operation.
-func KernelOptions(arch string) []string {
-	return []string{"--gpu-architecture=" + arch, "--std=c++17", "--fmad=false"}
-}
-
-// Kernels compiles the project's CUDA kernels (kernels.CUDASource) for
-// compute capability cc (e.g. 90): for sm_<cc> when this NVRTC supports it,
-// else for the newest virtual architecture it knows (PTX the driver JITs
-// forward). Results are cached in n, so each architecture compiles once.
-func (n *NVRTC) Kernels(cc int) (Compiled, error) {
-	archs, err := n.SupportedArchs()
-	if err != nil {
-		return Compiled{}, err
-	}
-	arch := fmt.Sprintf("sm_%d", cc)
-	if len(archs) > 0 && cc > archs[len(archs)-1] {
-		arch = fmt.Sprintf("compute_%d", archs[len(archs)-1])
-	}
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	if c, ok := n.cache[arch]; ok {
-		return c, nil
-	}
-	c, err := n.Compile(kernels.CUDASource(), "vggo_kernels.cu", KernelOptions(arch)...)
-	if err != nil {
-		return Compiled{}, err
-	}
-	n.cache[arch] = c
-	return c, nil
 }

@@ -270,9 +270,9 @@ func cudaMajors(driver int) []int {
 }
 
 func (b *Backend) loadKernels() error {
-	src := kernels.CUDASource()
+	src := Source()
 	img, err := b.cfg.kernelCache.load(newKernelKey(b.info.CC, b.rtc.Path(), src), func() ([]byte, error) {
-		prog, err := b.rtc.Kernels(b.info.CC)
+		prog, err := compileKernels(b.rtc, b.info.CC)
 		return prog.Image(), err
 	})
 	if err != nil {
@@ -286,10 +286,10 @@ func (b *Backend) loadKernels() error {
 		name string
 		dst  *cu.Function
 	}{
-		{kernels.KernelBiasForward, &b.fn.biasFwd}, {kernels.KernelSGDUpdate, &b.fn.sgd},
-		{kernels.KernelDropoutForward, &b.fn.dropFwd}, {kernels.KernelDropoutBackward, &b.fn.dropBwd},
-		{kernels.KernelSoftmaxXent, &b.fn.xent}, {kernels.KernelResizeBilinearU8, &b.fn.resize},
-		{kernels.KernelMaxPoolForward, &b.fn.poolFwd}, {kernels.KernelMaxPoolBackward, &b.fn.poolBwd},
+		{kernelBiasForward, &b.fn.biasFwd}, {kernelSGDUpdate, &b.fn.sgd},
+		{kernelDropoutForward, &b.fn.dropFwd}, {kernelDropoutBackward, &b.fn.dropBwd},
+		{kernelSoftmaxXent, &b.fn.xent}, {kernelResizeBilinearU8, &b.fn.resize},
+		{kernelMaxPoolForward, &b.fn.poolFwd}, {kernelMaxPoolBackward, &b.fn.poolBwd},
 	} {
 		if *f.dst, err = b.drv.ModuleGetFunction(b.mod, f.name); err != nil {
 			return err

@@ -13,7 +13,7 @@ import (
 	"github.com/vggo/vggo/kernels"
 	"github.com/vggo/vggo/kernels/cuda"
 	"github.com/vggo/vggo/kernels/kerneltest"
-	"github.com/vggo/vggo/vgg/fashionmnist"
+	"github.com/vggo/vggo/kernels/ref"
 )
 
 // kernelCache lets the dozens of backends these tests create compile the
@@ -77,7 +77,7 @@ func TestLoadImagesMatchesResizer(t *testing.T) {
 		require.NoError(t, b.CopyOut(got, x))
 		gotLab := make([]float32, n)
 		require.NoError(t, b.CopyOut(gotLab, lab))
-		rz, err := fashionmnist.NewResizer(28, 28, size, size)
+		rz, err := ref.NewResizer(28, 28, size, size)
 		require.NoError(t, err)
 		want := make([]float32, len(got))
 		rz.ResizeBatch(want, img)

@@ -15,15 +15,14 @@ import (
 
 	"github.com/vggo/vggo/kernels"
 	"github.com/vggo/vggo/kernels/ref"
-	"github.com/vggo/vggo/vgg/fashionmnist"
 )
 
 // The project's CUDA kernels are plain C++ apart from a few CUDA keywords.
-// hostPrelude defines those so that the whole of kernels.CUDASource compiles
+// hostPrelude defines those so that the whole of Source compiles
 // as host code, where a "launch" is one block of one thread walking every
 // element through the kernels' grid-stride loops. The tests below run the
 // kernels that have no cuDNN or cuBLAS counterpart that way and compare them
-// with kernels/ref and fashionmnist.Resizer: the kernels' arithmetic and
+// with kernels/ref and ref.Resizer: the kernels' arithmetic and
 // indexing are checked here, without a GPU, and the GPU conformance run
 // (go test -tags cuda) checks them again on the device.
 const hostPrelude = `
@@ -45,7 +44,7 @@ static void *slurp(const char *path, long *n) {
 }
 `
 
-// runHost compiles kernels.CUDASource with hostPrelude and main, runs it
+// runHost compiles Source with hostPrelude and main, runs it
 // with the input file in, and returns what it wrote to stdout.
 func runHost(t *testing.T, main string, in []byte) []byte {
 	t.Helper()
@@ -55,7 +54,7 @@ func runHost(t *testing.T, main string, in []byte) []byte {
 	}
 	dir := t.TempDir()
 	src, bin, input := filepath.Join(dir, "k.cc"), filepath.Join(dir, "k"), filepath.Join(dir, "in.bin")
-	require.NoError(t, os.WriteFile(src, []byte(hostPrelude+kernels.CUDASource()+main), 0o644))
+	require.NoError(t, os.WriteFile(src, []byte(hostPrelude+Source()+main), 0o644))
 	require.NoError(t, os.WriteFile(input, in, 0o644))
 	// -ffp-contract=off matches NVRTC's --fmad=false.
 	out, err := exec.Command(cxx, "-O1", "-ffp-contract=off", "-w", "-o", bin, src).CombinedOutput()
@@ -93,7 +92,7 @@ int main(int argc, char **argv) {
 	return 0;
 }
 `, in.Bytes())
-			rz, err := fashionmnist.NewResizer(inH, inW, outH, outW)
+			rz, err := ref.NewResizer(inH, inW, outH, outW)
 			require.NoError(t, err)
 			want := make([]float32, n*outH*outW)
 			rz.ResizeBatch(want, img)

@@ -3,17 +3,18 @@ package fashionmnist
 import (
 	"fmt"
 	"math/rand/v2"
+
+	"github.com/vggo/vggo/kernels/ref"
 )
 
 // Dataset serves a Set to vgg.Trainer: random access to any batch of any
 // epoch, images resized to Size x Size as (n,1,Size,Size) float32 in [0,1],
 // labels as float32 class indices. A training Dataset shuffles each epoch in
-// the same order as a Loader with the same seed; a test Dataset keeps file
-// order. Batches are written straight into the caller's buffers, so serving
+// an order drawn from (seed, epoch) alone; a test Dataset keeps file order. Batches are written straight into the caller's buffers, so serving
 // allocates nothing once an epoch's order is drawn.
 type Dataset struct {
 	set     *Set
-	resizer *Resizer
+	resizer *ref.Resizer
 	size    int
 	shuffle bool
 	seed    uint64
@@ -29,7 +30,7 @@ func NewDataset(set *Set, size int, shuffle bool, seed uint64) (*Dataset, error)
 	if err := set.check(); err != nil {
 		return nil, err
 	}
-	rz, err := NewResizer(set.Rows, set.Cols, size, size)
+	rz, err := ref.NewResizer(set.Rows, set.Cols, size, size)
 	if err != nil {
 		return nil, err
 	}

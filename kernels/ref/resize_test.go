@@ -1,7 +1,8 @@
-package fashionmnist
+package ref
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -203,7 +204,7 @@ func TestResizerErrors(t *testing.T) {
 	r, err := NewResizer(28, 28, 14, 14)
 	require.NoError(t, err)
 	assert.PanicsWithValue(t,
-		"fashionmnist: Resizer.Resize from 28x28 to 14x14: got 784 source bytes and 195 destination values, want 784 and 196 (n=1)",
+		"ref: Resizer.Resize from 28x28 to 14x14: got 784 source bytes and 195 destination values, want 784 and 196 (n=1)",
 		func() { r.Resize(make([]float32, 195), make([]uint8, 784)) })
 	assert.Panics(t, func() { r.ResizeBatch(make([]float32, 196), make([]uint8, 785)) })
 }
@@ -216,4 +217,14 @@ func BenchmarkResize224(b *testing.B) {
 	for b.Loop() {
 		r.Resize(dst, src)
 	}
+}
+
+// randomImage returns rows*cols random pixels.
+func randomImage(seed uint64, rows, cols int) []uint8 {
+	r := rand.New(rand.NewPCG(seed, 2))
+	img := make([]uint8, rows*cols)
+	for i := range img {
+		img[i] = uint8(r.IntN(256))
+	}
+	return img
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/vggo/vggo/kernels/ref"
 )
 
 func TestRawBatchIsBatchBeforeResize(t *testing.T) {
@@ -19,7 +20,7 @@ func TestRawBatchIsBatchBeforeResize(t *testing.T) {
 	require.NoError(t, err)
 	h, w := d.RawShape()
 	assert.Equal(t, [2]int{28, 28}, [2]int{h, w})
-	rz, err := NewResizer(28, 28, 32, 32)
+	rz, err := ref.NewResizer(28, 28, 32, 32)
 	require.NoError(t, err)
 	for _, tc := range []struct{ epoch, i, bs, n int }{{0, 0, 4, 4}, {1, 2, 4, 2}, {2, 1, 3, 3}} {
 		x, labels := make([]float32, tc.bs*32*32), make([]float32, tc.bs)

@@ -48,15 +48,17 @@ func TestRealDataset(t *testing.T) {
 		})
 	}
 
-	// The loader serves the real set at d2l's VGG size.
-	l, err := NewLoader(test.Subset(300), LoaderConfig{BatchSize: 128, Size: 224})
+	// The Dataset serves the real set at d2l's VGG size.
+	d, err := NewDataset(test.Subset(300), 224, false, 1)
 	require.NoError(t, err)
-	require.True(t, l.Next())
-	b := l.Batch()
-	assert.Equal(t, [4]int{128, 1, 224, 224}, b.Shape())
-	assert.Equal(t, float32(9), b.Labels[0])
+	x, labels := make([]float32, 128*224*224), make([]float32, 128)
+	n, err := d.Batch(0, 0, 128, x, labels)
+	require.NoError(t, err)
+	assert.Equal(t, 128, n)
+	assert.Equal(t, []int{1, 224, 224}, d.SampleShape())
+	assert.Equal(t, float32(9), labels[0])
 	var lo, hi float32 = 1, 0
-	for _, v := range b.Images {
+	for _, v := range x {
 		lo, hi = min(lo, v), max(hi, v)
 	}
 	assert.Equal(t, float32(0), lo)

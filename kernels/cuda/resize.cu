@@ -1,5 +1,5 @@
 // resize.cu: resize of uint8 images (N,1,inH,inW) to float (N,1,outH,outW)
-// in [0,1] with the arithmetic of vgg/fashionmnist.Resizer, which reproduces
+// in [0,1] with the arithmetic of kernels/ref.Resizer, which reproduces
 // OpenCV's cv::resize(INTER_LINEAR) on 8-bit images bit for bit:
 //
 //   - equal sizes copy;

@@ -1,4 +1,4 @@
-package fashionmnist
+package ref
 
 import (
 	"fmt"
@@ -77,7 +77,7 @@ type Resizer struct {
 func NewResizer(srcRows, srcCols, dstRows, dstCols int) (*Resizer, error) {
 	for _, s := range []int{srcRows, srcCols, dstRows, dstCols} {
 		if s < 1 || s > maxResizeSide {
-			return nil, fmt.Errorf("fashionmnist: cannot resize %dx%d images to %dx%d: every side must be in 1..%d",
+			return nil, fmt.Errorf("ref: cannot resize %dx%d images to %dx%d: every side must be in 1..%d",
 				srcRows, srcCols, dstRows, dstCols, maxResizeSide)
 		}
 	}
@@ -172,7 +172,7 @@ func (r *Resizer) ResizeBatch(dst []float32, src []uint8) {
 // checkLens panics unless the lengths fit n images.
 func (r *Resizer) checkLens(op string, dst, src, n int) {
 	if src != n*r.SrcLen() || dst != n*r.DstLen() {
-		panic(fmt.Sprintf("fashionmnist: Resizer.%s from %dx%d to %dx%d: got %d source bytes and %d destination values, want %d and %d (n=%d)",
+		panic(fmt.Sprintf("ref: Resizer.%s from %dx%d to %dx%d: got %d source bytes and %d destination values, want %d and %d (n=%d)",
 			op, r.srcRows, r.srcCols, r.dstRows, r.dstCols, src, dst, n*r.SrcLen(), n*r.DstLen(), n))
 	}
 }

@@ -1,4 +1,4 @@
-package kernels
+package cuda
 
 import (
 	"fmt"
@@ -12,11 +12,12 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/vggo/vggo/kernels"
 )
 
 func TestCUDASourceHasEveryKernel(t *testing.T) {
-	src := CUDASource()
-	for _, k := range CUDAKernels() {
+	src := Source()
+	for _, k := range KernelNames() {
 		assert.Regexp(t, regexp.MustCompile(`extern "C" __global__ void `+k+`\(`), src, "kernel %s", k)
 	}
 }
@@ -44,7 +45,7 @@ func TestDropUniformMatchesCUDA(t *testing.T) {
 	for _, s := range seeds {
 		for _, i := range []int{0, 1, 2, 1000, 123456789} {
 			fmt.Fprintf(&prog, "{ float u = vgg_drop_uniform(%dULL, %dLL); unsigned b; memcpy(&b, &u, 4); printf(\"%%08x\\n\", b); }\n", s, i)
-			fmt.Fprintf(&want, "%08x\n", math.Float32bits(DropUniform(s, i)))
+			fmt.Fprintf(&want, "%08x\n", math.Float32bits(kernels.DropUniform(s, i)))
 		}
 	}
 	prog.WriteString("return 0; }\n")

@@ -22,15 +22,19 @@
 //
 // # Resizing
 //
-// A Resizer reproduces MXNet's gluon.data.vision.transforms.Resize followed by
-// ToTensor, which is what d2l's load_data_fashion_mnist(batch_size, resize)
-// applies: OpenCV's cv::resize with INTER_LINEAR on the uint8 image, rounded to
-// uint8, then divided by 255. See Resizer for the exact arithmetic.
+// Images are resized with kernels/ref.Resizer, which reproduces MXNet's
+// gluon.data.vision.transforms.Resize followed by ToTensor, what d2l's
+// load_data_fashion_mnist(batch_size, resize) applies: OpenCV's cv::resize with
+// INTER_LINEAR on the uint8 image, rounded to uint8, then divided by 255. The
+// CUDA backend's device-side resize is tested against the same reference.
 //
 // # Batches
 //
-// A Loader yields batches of images in NCHW layout (B,1,S,S) as float32 in
-// [0,1], with the labels both as float32 class indices (what the compute
-// backends take) and as uint8. Epoch k's order depends only on (seed, k).
-// After construction, iterating allocates nothing.
+// A Dataset is what vgg.Trainer reads: random access to batch i of epoch k,
+// written into the caller's buffers as (n,1,S,S) float32 in [0,1] with the
+// labels as float32 class indices. RawBatch serves the same batch as the
+// 28x28 bytes, for backends that resize on the device (vgg.RawDataset,
+// kernels.ImageLoader). A training Dataset's order depends only on (seed, k);
+// a test Dataset keeps file order. Serving allocates nothing once an epoch's
+// order is drawn.
 package fashionmnist
