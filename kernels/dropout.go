@@ -3,7 +3,7 @@ package kernels
 // DropKeep reports whether element i survives dropout with the given rate and
 // seed. It is a counter-based generator (a splitmix64 finalizer over seed and
 // index), so every backend, CPU or GPU, draws the same mask with no state to
-// carry between calls. The CUDA kernel in kernels/dropout.cu implements the
+// carry between calls. The CUDA kernel in kernels/cuda/dropout.cu implements the
 // same function; a conformance test compares them.
 func DropKeep(seed uint64, i int, rate float32) bool {
 	return DropUniform(seed, i) >= rate
