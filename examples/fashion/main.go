@@ -196,7 +196,40 @@ func summary(c config, arch vgg.Arch, out io.Writer) error {
 	return nil
 }
 
+// run carries out the command the flags describe. Its errors name the flags
+// that fix them (withFlagAdvice).
 func run(ctx context.Context, c config, out, errOut io.Writer) error {
+	return withFlagAdvice(c, runCommand(ctx, c, out, errOut))
+}
+
+// flagError is a library error reworded in this command's flags. It wraps
+// the library's error, so errors.Is and errors.As still see it.
+type flagError struct {
+	msg string
+	err error
+}
+
+func (e *flagError) Error() string { return e.msg }
+
+func (e *flagError) Unwrap() error { return e.err }
+
+// withFlagAdvice rewords the typed errors of the library, which say how to
+// fix them in its API's terms, in the flags that fix them here; other
+// errors pass as they are.
+func withFlagAdvice(c config, err error) error {
+	var gpu *device.GPUError
+	switch {
+	case errors.As(err, &gpu):
+		fix := "run with -device cpu"
+		if gpu.SelfCheck {
+			fix = "the GPU libraries are unusable on this card: try -precision fp32, another driver or cuDNN, or run with -device cpu"
+		}
+		return &flagError{fmt.Sprintf("-device %s: gpu(%d): %v: %s; %s", c.device, gpu.Index, device.ErrNoGPU, gpu.Reason, fix), err}
+	}
+	return err
+}
+
+func runCommand(ctx context.Context, c config, out, errOut io.Writer) error {
 	arch, err := vgg.ArchByName(c.arch)
 	if err != nil {
 		return err

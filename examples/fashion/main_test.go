@@ -288,3 +288,48 @@ func TestMissingDataSaysHowToFix(t *testing.T) {
 	assert.Contains(t, err.Error(), "train-images-idx3-ubyte")
 	assert.Contains(t, err.Error(), "dataset-fashion-mnist")
 }
+
+// TestNoGPUSaysRunOnTheCPU asks for a GPU where none is usable (as on CI):
+// the error names the -device flag and the way out.
+func TestNoGPUSaysRunOnTheCPU(t *testing.T) {
+	if g, err := device.GPU(0); err == nil {
+		require.NoError(t, g.Close())
+		t.Skip("a usable GPU is present")
+	}
+	for _, spec := range []string{"gpu", "gpu:0"} {
+		t.Run(spec, func(t *testing.T) {
+			c, err := parseFlags([]string{"-device", spec, "-resize", "32", "-data", "/nonexistent/data"}, io.Discard)
+			require.NoError(t, err)
+			err = run(t.Context(), c, io.Discard, io.Discard)
+			assert.ErrorIs(t, err, device.ErrNoGPU)
+			assert.ErrorContains(t, err, "-device "+spec+": gpu(0): no usable GPU: ")
+			assert.True(t, strings.HasSuffix(err.Error(), "; run with -device cpu"), err.Error())
+		})
+	}
+}
+
+// TestLibraryErrorsInFlags checks that each typed error of vgg and device,
+// which gives its fix in API terms, reaches the user in flags.
+func TestLibraryErrorsInFlags(t *testing.T) {
+	c, err := parseFlags([]string{"-device", "gpu:1"}, io.Discard)
+	require.NoError(t, err)
+	cause := errors.New("cause")
+	for _, tc := range []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"GPU missing", &device.GPUError{Index: 1, Reason: "cannot load libcuda.so.1", Err: cause},
+			"-device gpu:1: gpu(1): no usable GPU: cannot load libcuda.so.1; run with -device cpu"},
+		{"GPU self-check", &device.GPUError{Index: 1, Reason: "self-check against the reference backend failed: GEMM output 3", SelfCheck: true, Err: cause},
+			"-device gpu:1: gpu(1): no usable GPU: self-check against the reference backend failed: GEMM output 3; " +
+				"the GPU libraries are unusable on this card: try -precision fp32, another driver or cuDNN, or run with -device cpu"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := withFlagAdvice(c, tc.err)
+			assert.EqualError(t, got, tc.want)
+			assert.ErrorIs(t, got, tc.err, "the library's error stays in the chain")
+		})
+	}
+	assert.Same(t, cause, withFlagAdvice(c, cause), "other errors pass as they are")
+}
