@@ -1,42 +1,11 @@
 package vgg
 
 import (
-	"fmt"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-func TestCheckpointErrorListsAtMost20Problems(t *testing.T) {
-	for _, c := range []struct {
-		n       int
-		more    string
-		maxLine int
-	}{
-		{1, "", 2},
-		{20, "", 21},
-		{21, "... and 1 more", 22},
-		{1_000_000, "... and 999980 more", 22},
-	} {
-		t.Run(fmt.Sprint(c.n), func(t *testing.T) {
-			e := &CheckpointError{File: "f", Problems: make([]string, c.n)}
-			for i := range e.Problems {
-				e.Problems[i] = fmt.Sprintf("t%d: bad", i)
-			}
-			msg := e.Error()
-			assert.LessOrEqual(t, strings.Count(msg, "\n")+1, c.maxLine)
-			assert.Contains(t, msg, "t0: bad")
-			if c.more != "" {
-				assert.Contains(t, msg, c.more)
-				assert.NotContains(t, msg, "t20: bad")
-			} else {
-				assert.NotContains(t, msg, "more")
-			}
-		})
-	}
-}
 
 func TestCompareEmptyNetworks(t *testing.T) {
 	empty, err := NewNetwork().Summary([]int{1, 8, 8}, 4)

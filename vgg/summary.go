@@ -42,6 +42,7 @@ type Summary struct {
 // Summary walks the network's layers (down to the convolutions and pools
 // inside blocks) for samples of shape (C,H,W) and a batch size. It needs no
 // Build and allocates no tensors, so it is instant even for full-width VGG-19.
+// Counts that would overflow int64 are a *SizeError.
 func (n *Network) Summary(sample []int, batch int) (*Summary, error) {
 	if len(sample) != 3 || kernels.Numel(sample) <= 0 {
 		return nil, fmt.Errorf("vgg: Summary: sample shape %s must be (C,H,W) with positive sizes", kernels.ShapeString(sample))
@@ -75,7 +76,7 @@ func (n *Network) costs(sample []int, check func(SummaryRow) error) (*Summary, e
 		s.FLOPs, ok[1] = add64(s.FLOPs, r.FLOPs)
 		s.Act, ok[2] = add64(s.Act, r.Act)
 		if !ok[0] || !ok[1] || !ok[2] {
-			return nil, fmt.Errorf("vgg: the network's totals up to %s overflow 64-bit counts: use smaller images or narrower layers", r.Name)
+			return nil, &SizeError{Sample: s.Input, Overflow: true, Lower: lowerAll()}
 		}
 	}
 	return s, nil
@@ -165,7 +166,7 @@ func summarize(s *Summary, layers []Layer, in []int, check func(SummaryRow) erro
 			row.Kind = fmt.Sprintf("%T", l)
 		}
 		if overflow {
-			return nil, fmt.Errorf("vgg: layer %s: its parameter, FLOP or activation count for input %s overflows 64-bit counts: %s", l.Name(), kernels.ShapeString(in), lowerHint(row))
+			return nil, &SizeError{Sample: s.Input, Layer: l.Name(), Overflow: true, Lower: lowerFor(row.Kind)}
 		}
 		if check != nil {
 			if err := check(row); err != nil {

@@ -111,34 +111,6 @@ func (s EpochStats) String() string {
 // History is the per-epoch record of a Fit.
 type History []EpochStats
 
-// ErrDiverged is wrapped by Fit's error when the loss becomes NaN or Inf.
-var ErrDiverged = errors.New("training diverged")
-
-// ErrInterrupted is matched (errors.Is) by the *InterruptedError Fit
-// returns when its Context is cancelled.
-var ErrInterrupted = errors.New("training interrupted")
-
-// InterruptedError says where training stopped and where its checkpoint is.
-type InterruptedError struct {
-	Epoch      int    // the epoch (1-based) that was running
-	Batch      int    // training batches of it that were done
-	Checkpoint string // the checkpoint saved, or "" when Trainer.Checkpoint was unset
-}
-
-// Error says where training stopped and how to continue.
-func (e *InterruptedError) Error() string {
-	if e.Checkpoint == "" {
-		return fmt.Sprintf("training interrupted in epoch %d after %d batches; no checkpoint saved (set a checkpoint directory to keep progress)", e.Epoch, e.Batch)
-	}
-	return fmt.Sprintf("training interrupted in epoch %d after %d batches; checkpoint saved to %s (resume from it to continue)", e.Epoch, e.Batch, e.Checkpoint)
-}
-
-// Is makes errors.Is(err, ErrInterrupted) true.
-func (e *InterruptedError) Is(target error) bool { return target == ErrInterrupted }
-
-// errStop ends an epoch early when the context is cancelled.
-var errStop = errors.New("stop requested")
-
 // Validate reports settings that cannot train, before any work starts. With
 // Resume it also reads the checkpoint's header and training state.
 func (t Trainer) Validate() error {
@@ -154,7 +126,7 @@ func (t Trainer) Validate() error {
 	}
 	if !t.Resume && t.Checkpoint != "" {
 		if _, err := os.Stat(t.CheckpointPath()); err == nil {
-			return fmt.Errorf("vgg: checkpoint %s exists: pass -resume to continue it, or remove it / choose another -checkpoint directory", t.CheckpointPath())
+			return &CheckpointExistsError{Path: t.CheckpointPath()}
 		}
 	}
 	if t.Resume {
@@ -180,26 +152,25 @@ func (t Trainer) CheckpointPath() string {
 // batches is the training set's batch count, or -1 when not known yet;
 // train is the training set, or nil when not known yet.
 func (t Trainer) checkResume(st *TrainState, batches int, train Dataset) error {
-	path := t.CheckpointPath()
+	e := &ResumeError{Checkpoint: t.CheckpointPath(), Saved: st, Seed: t.Seed, BatchSize: t.BatchSize, Batches: max(batches, 0)}
 	if train != nil {
-		switch {
-		case st.Sample != nil && !kernels.SameShape(st.Sample, train.SampleShape()):
-			return fmt.Errorf("vgg: checkpoint %s was trained on samples %s, this training set has %s: resume with the same image size (-resize)",
-				path, kernels.ShapeString(st.Sample), kernels.ShapeString(train.SampleShape()))
-		case st.TrainLen > 0 && st.TrainLen != train.Len():
-			return fmt.Errorf("vgg: checkpoint %s was trained on %d examples, this training set has %d: resume on the same data (the same -train-limit)",
-				path, st.TrainLen, train.Len())
-		}
+		e.Sample, e.TrainLen = train.SampleShape(), train.Len()
 	}
 	switch {
+	case train != nil && st.Sample != nil && !kernels.SameShape(st.Sample, e.Sample):
+		e.Mismatch = MismatchSample
+	case train != nil && st.TrainLen > 0 && st.TrainLen != e.TrainLen:
+		e.Mismatch = MismatchTrainLen
 	case st.Seed != t.Seed:
-		return fmt.Errorf("vgg: checkpoint %s was trained with seed %d, this run has seed %d: resume with the same seed (shuffling and dropout depend on it)", path, st.Seed, t.Seed)
+		e.Mismatch = MismatchSeed
 	case st.Batch > 0 && st.BatchSize != t.BatchSize:
-		return fmt.Errorf("vgg: checkpoint %s stopped in the middle of epoch %d with batch size %d, this run has %d: resume with batch size %d", path, st.Epoch+1, st.BatchSize, t.BatchSize, st.BatchSize)
+		e.Mismatch = MismatchBatchSize
 	case batches >= 0 && st.Batch > batches:
-		return fmt.Errorf("vgg: checkpoint %s stopped after batch %d of epoch %d, but the training set has only %d batches: resume on the same data", path, st.Batch, st.Epoch+1, batches)
+		e.Mismatch = MismatchBatches
+	default:
+		return nil
 	}
-	return nil
+	return e
 }
 
 // Fit trains net on train for t.Epochs epochs, reporting test accuracy after

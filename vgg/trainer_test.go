@@ -71,12 +71,15 @@ func TestCheckpointIsNeverLost(t *testing.T) {
 	for _, c := range []struct {
 		name   string
 		change func(tr *Trainer)
-		check  func(t *testing.T, err error)
+		check  func(t *testing.T, path string, err error)
 	}{
-		{"fresh run over a checkpoint", func(*Trainer) {}, func(t *testing.T, err error) {
-			assert.ErrorContains(t, err, "exists: pass -resume to continue it, or remove it / choose another -checkpoint directory")
+		{"fresh run over a checkpoint", func(*Trainer) {}, func(t *testing.T, path string, err error) {
+			var ee *CheckpointExistsError
+			require.ErrorAs(t, err, &ee)
+			assert.Equal(t, CheckpointExistsError{Path: path}, *ee)
+			assert.ErrorContains(t, err, "exists: resume it (Trainer.Resume) or remove it")
 		}},
-		{"resume with a cancelled context", func(tr *Trainer) { tr.Resume, tr.Context = true, cancelled }, func(t *testing.T, err error) {
+		{"resume with a cancelled context", func(tr *Trainer) { tr.Resume, tr.Context = true, cancelled }, func(t *testing.T, _ string, err error) {
 			var ie *InterruptedError
 			require.ErrorAs(t, err, &ie)
 			assert.Equal(t, 2, ie.Epoch)
@@ -88,12 +91,13 @@ func TestCheckpointIsNeverLost(t *testing.T) {
 			tr := base
 			tr.Checkpoint = dir
 			c.change(&tr)
+			path := filepath.Join(dir, CheckpointFile)
 			if !tr.Resume {
-				c.check(t, tr.Validate())
+				c.check(t, path, tr.Validate())
 			}
 			_, err := tr.Fit(tinyNet(t, 0), blobs(32, 8, 1), blobs(8, 8, 2))
-			c.check(t, err)
-			after, err := os.ReadFile(filepath.Join(dir, CheckpointFile))
+			c.check(t, path, err)
+			after, err := os.ReadFile(path)
 			require.NoError(t, err)
 			assert.Equal(t, before, after, "the checkpoint is untouched")
 		})
