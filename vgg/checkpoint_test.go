@@ -1,11 +1,8 @@
 package vgg
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -385,43 +382,4 @@ func TestHostileCheckpoints(t *testing.T) {
 			assert.Equal(t, before, weights(t, net), "a rejected checkpoint leaves the network alone")
 		})
 	}
-}
-
-func TestMetricsAndProgress(t *testing.T) {
-	train, test := blobs(40, 8, 1), blobs(16, 8, 2)
-	var metrics bytes.Buffer
-	p := &stopAfter{batches: -1}
-	tr := Trainer{Device: device.CPU(), LR: 0.1, Epochs: 2, BatchSize: 16, Seed: 1, Metrics: &metrics, Progress: p}
-	hist, err := tr.Fit(tinyNet(t, 0.2), train, test)
-	require.NoError(t, err)
-	assert.Equal(t, []string{"start", "end", "start", "end", "finish"}, p.events)
-	sc := bufio.NewScanner(&metrics)
-	var recs []MetricsRecord
-	for sc.Scan() {
-		var r MetricsRecord
-		dec := json.NewDecoder(strings.NewReader(sc.Text()))
-		dec.DisallowUnknownFields()
-		require.NoError(t, dec.Decode(&r))
-		recs = append(recs, r)
-	}
-	require.Len(t, recs, 2)
-	for i, r := range recs {
-		assert.Equal(t, hist[i].Epoch, r.Epoch)
-		assert.Equal(t, hist[i].Loss, r.Loss)
-		assert.Equal(t, hist[i].TestAcc, r.TestAcc)
-		assert.Equal(t, 3*(i+1), r.Step)
-		assert.Positive(t, r.ImagesPerSec)
-		assert.Positive(t, r.HeapBytes)
-		assert.Equal(t, float32(0.1), r.LR)
-	}
-}
-
-func TestInterruptWithoutCheckpoint(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	_, err := Trainer{Device: device.CPU(), LR: 0.1, Epochs: 1, BatchSize: 8, Context: ctx}.Fit(tinyNet(t, 0), blobs(16, 8, 1), blobs(8, 8, 1))
-	var ie *InterruptedError
-	require.True(t, errors.As(err, &ie))
-	assert.Equal(t, InterruptedError{Epoch: 1, Batch: 0}, *ie, "a cancelled context starts no batch")
-	assert.Contains(t, err.Error(), "no checkpoint saved")
 }

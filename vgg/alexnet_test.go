@@ -7,34 +7,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestCompareEmptyNetworks(t *testing.T) {
-	empty, err := NewNetwork().Summary([]int{1, 8, 8}, 4)
-	require.NoError(t, err)
-	full, err := tinyNet(t, 0).Summary([]int{1, 8, 8}, 4)
-	require.NoError(t, err)
-	for _, c := range []struct {
-		name    string
-		a, b    *Summary
-		nothing bool
-	}{
-		{"empty vs full", empty, full, true},
-		{"full vs empty", full, empty, true},
-		{"empty vs empty", empty, empty, true},
-		{"full vs nil", full, nil, true},
-		{"full vs full", full, full, false},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			var msg string
-			require.NotPanics(t, func() { msg = c.a.Compare("A", c.b, "B") })
-			if c.nothing {
-				assert.Contains(t, msg, "nothing to compare")
-			} else {
-				assert.Contains(t, msg, "Why:")
-			}
-		})
-	}
-}
-
 func TestAlexNetChecksAndNames(t *testing.T) {
 	for _, c := range []struct {
 		name string
