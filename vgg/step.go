@@ -1,6 +1,7 @@
 package vgg
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -38,11 +39,11 @@ type epochRun struct {
 	after func(done int, sums epochSums) error
 }
 
-// epoch runs one pass over data and returns the mean loss and the accuracy.
-// With st == nil it evaluates (dropout off, no gradients). A non-nil run
-// starts at batch run.from with run.sums, calls run.stop before each batch
-// (the first included) and run.after after each; an error from either ends
-// the pass.
+// epoch runs one pass over data and returns the mean loss and the accuracy:
+// a trainStep per batch, or with st == nil an evalStep (dropout off, no
+// gradients). A non-nil run starts at batch run.from with run.sums, calls
+// run.stop before each batch (the first included) and run.after after each;
+// an error from either ends the pass.
 func (n *Network) epoch(data Dataset, e, batchSize int, st *step, run *epochRun) (float64, float64, error) {
 	if err := checkPass("epoch", data, batchSize); err != nil {
 		return 0, 0, err
@@ -51,7 +52,6 @@ func (n *Network) epoch(data Dataset, e, batchSize int, st *step, run *epochRun)
 		return 0, 0, fmt.Errorf("vgg: data samples %s, network built for %s",
 			kernels.ShapeString(data.SampleShape()), kernels.ShapeString(n.sample))
 	}
-	ops := n.dev.Ops()
 	// Host batch buffers hold at most the whole data set (so a huge batch
 	// size allocates no more than the data), and none at all when the
 	// device loads the images itself.
@@ -76,32 +76,18 @@ func (n *Network) epoch(data Dataset, e, batchSize int, st *step, run *epochRun)
 		if err != nil {
 			return 0, 0, err
 		}
-		logits, err := n.Forward(xt, st != nil)
-		if err != nil {
-			return 0, 0, err
-		}
-		var dlogits kernels.Tensor
+		var loss float64
+		var c int
 		if st != nil {
-			if dlogits, err = st.grads.get(logits.Shape()...); err != nil {
-				return 0, 0, err
-			}
-		}
-		loss, c, err := ops.SoftmaxCrossEntropy(logits, lt, dlogits)
-		if err != nil {
-			return 0, 0, err
-		}
-		if st != nil {
-			if math.IsNaN(loss) || math.IsInf(loss, 0) {
+			loss, c, err = n.trainStep(st, xt, lt)
+			if errors.Is(err, ErrDiverged) {
 				return 0, 0, fmt.Errorf("vgg: epoch %d, batch %d: loss is %v: %w; lower the learning rate (now %v)", e+1, i+1, loss, ErrDiverged, st.lr)
 			}
-			if err := n.Backward(dlogits); err != nil {
-				return 0, 0, err
-			}
-			for _, p := range st.params {
-				if err := ops.SGDUpdate(p.Value, p.Grad, st.lr); err != nil {
-					return 0, 0, fmt.Errorf("vgg: SGD on %s: %w", p.Name, err)
-				}
-			}
+		} else {
+			loss, c, err = n.evalStep(xt, lt)
+		}
+		if err != nil {
+			return 0, 0, err
 		}
 		sums.lossSum += loss * float64(count)
 		sums.correct += c
@@ -113,4 +99,51 @@ func (n *Network) epoch(data Dataset, e, batchSize int, st *step, run *epochRun)
 		}
 	}
 	return sums.lossSum / float64(sums.seen), float64(sums.correct) / float64(sums.seen), nil
+}
+
+// trainStep is one SGD step on a device batch: forward with dropout, the
+// loss and its gradient, backward, and the update. It returns the batch's
+// mean loss and how many examples it classified right; a loss that is not
+// finite returns ErrDiverged before any parameter changes.
+func (n *Network) trainStep(st *step, x, labels kernels.Tensor) (float64, int, error) {
+	logits, err := n.Forward(x, true)
+	if err != nil {
+		return 0, 0, err
+	}
+	dlogits, err := st.grads.get(logits.Shape()...)
+	if err != nil {
+		return 0, 0, err
+	}
+	loss, correct, err := n.dev.Ops().SoftmaxCrossEntropy(logits, labels, dlogits)
+	if err != nil {
+		return 0, 0, err
+	}
+	if math.IsNaN(loss) || math.IsInf(loss, 0) {
+		return loss, correct, ErrDiverged
+	}
+	if err := n.Backward(dlogits); err != nil {
+		return 0, 0, err
+	}
+	return loss, correct, st.update(n.dev.Ops())
+}
+
+// update moves every parameter by -lr times its gradient.
+func (st *step) update(ops kernels.Ops) error {
+	for _, p := range st.params {
+		if err := ops.SGDUpdate(p.Value, p.Grad, st.lr); err != nil {
+			return fmt.Errorf("vgg: SGD on %s: %w", p.Name, err)
+		}
+	}
+	return nil
+}
+
+// evalStep is the forward pass of a device batch with dropout off and no
+// gradients. It returns the batch's mean loss and how many examples it
+// classified right.
+func (n *Network) evalStep(x, labels kernels.Tensor) (float64, int, error) {
+	logits, err := n.Forward(x, false)
+	if err != nil {
+		return 0, 0, err
+	}
+	return n.dev.Ops().SoftmaxCrossEntropy(logits, labels, nil)
 }
