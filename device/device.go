@@ -5,6 +5,14 @@
 //	dev := device.TryGPU()          // never fails: the CPU when no GPU works
 //	fmt.Println(dev, dev.Reason())  // "cpu", "device: gpu(0): no usable GPU: cannot load libcuda.so.1: ..."
 //	defer dev.Close()
+//
+// CPU is the fast CPU backend, Ref the reference one, and GPU a given GPU,
+// which must pass SelfCheck against the reference backend before it is
+// used. Open picks one by name ("auto", "cpu", "ref", "gpu", "gpu:N"), and
+// Custom wraps any other backend. A GPU that cannot be used is a *GPUError
+// (errors.Is ErrNoGPU) giving the GPU, the reason and whether its
+// self-check failed, with the fix in this package's terms: use the CPU
+// device, or other GPU settings.
 package device
 
 import (
@@ -28,6 +36,7 @@ const (
 	KindGPU
 )
 
+// String is "cpu" or "gpu".
 func (k Kind) String() string {
 	if k == KindGPU {
 		return "gpu"

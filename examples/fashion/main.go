@@ -13,6 +13,11 @@
 // Ctrl-C (or SIGTERM) finishes the current batch, saves a checkpoint, says
 // where, and exits with status 130; a second Ctrl-C exits at once, leaving
 // the last checkpoint on disk intact.
+//
+// The libraries' typed errors (vgg.SizeError, vgg.ResumeError,
+// device.GPUError, ...) give their fix in API terms; this command rewords
+// them in the flags that fix them (-resize, -hidden, -ratio, -resume,
+// -device cpu, ...).
 package main
 
 import (
@@ -210,8 +215,10 @@ type flagError struct {
 	err error
 }
 
+// Error is the message in flags.
 func (e *flagError) Error() string { return e.msg }
 
+// Unwrap returns the library's error.
 func (e *flagError) Unwrap() error { return e.err }
 
 // withFlagAdvice rewords the typed errors of the library, which say how to
@@ -317,6 +324,7 @@ func sizeAdvice(e *vgg.SizeError) string {
 	return fmt.Sprintf("layer %s would have %d parameters, more than the %d one layer may have: %s", e.Layer, e.Params, e.Limit, fix)
 }
 
+// runCommand is run before its errors are worded in flags.
 func runCommand(ctx context.Context, c config, out, errOut io.Writer) error {
 	arch, err := vgg.ArchByName(c.arch)
 	if err != nil {
