@@ -232,6 +232,7 @@ func withFlagAdvice(c config, err error) error {
 		ckpt    *vgg.CheckpointError
 		size    *vgg.SizeError
 		nodata  *fashionmnist.NotFoundError
+		stopped *vgg.InterruptedError
 		message string
 	)
 	switch {
@@ -256,6 +257,8 @@ func withFlagAdvice(c config, err error) error {
 		message = fmt.Sprintf("-resize %d (%dx%d inputs): %s", c.resize, c.resize, c.resize, sizeAdvice(size))
 	case errors.As(err, &nodata):
 		message = fmt.Sprintf("%v; pass that directory as -data DIR", err)
+	case errors.As(err, &stopped) && stopped.Checkpoint == "":
+		message = fmt.Sprintf("training interrupted in epoch %d after %d batches; no checkpoint saved (pass -checkpoint DIR to keep progress)", stopped.Epoch, stopped.Batch)
 	default:
 		return err
 	}

@@ -356,6 +356,8 @@ func TestLibraryErrorsInFlags(t *testing.T) {
 		{"checkpoint of another architecture", &vgg.CheckpointError{File: "c", Problems: []string{"arch"}, Trained: vgg.Arch{{Convs: 1, Channels: 2}}, Network: vgg.Arch{{Convs: 1, Channels: 4}}},
 			"vgg: checkpoint c does not fit this network (load it into a network built like the one that saved it, or train from scratch):\n  arch\n" +
 				"resume with the -arch and -ratio that give its blocks [{1 2}] (these flags give [{1 4}]), or train from scratch without -resume"},
+		{"interrupted without a checkpoint", &vgg.InterruptedError{Epoch: 2, Batch: 3},
+			"training interrupted in epoch 2 after 3 batches; no checkpoint saved (pass -checkpoint DIR to keep progress)"},
 		{"no data", &fashionmnist.NotFoundError{Dir: "/d", Missing: []string{"x"}},
 			"fashionmnist: no x in /d: install the Debian package dataset-fashion-mnist (apt-get install dataset-fashion-mnist) or load the data from a directory that holds the four IDX files; " +
 				"pass that directory as -data DIR"},
@@ -367,6 +369,9 @@ func TestLibraryErrorsInFlags(t *testing.T) {
 		})
 	}
 	assert.Same(t, cause, withFlagAdvice(c, cause), "other errors pass as they are")
+	interrupted := &vgg.InterruptedError{Epoch: 2, Batch: 3, Checkpoint: "ckpt/checkpoint.safetensors"}
+	assert.Same(t, interrupted, withFlagAdvice(c, interrupted), "main says how to resume a saved interruption")
+	assert.ErrorIs(t, withFlagAdvice(c, &vgg.InterruptedError{}), vgg.ErrInterrupted, "main still sees the interruption")
 }
 
 // TestResumeAdviceNamesTheFlag trains one epoch into a checkpoint, then runs
