@@ -5,6 +5,14 @@
 //	dev := device.TryGPU()          // never fails: the CPU when no GPU works
 //	fmt.Println(dev, dev.Reason())  // "cpu", "device: gpu(0): no usable GPU: cannot load libcuda.so.1: ..."
 //	defer dev.Close()
+//
+// CPU is the fast CPU backend, Ref the reference one, and GPU a given GPU,
+// which must pass SelfCheck against the reference backend before it is
+// used. Open picks one by name ("auto", "cpu", "ref", "gpu", "gpu:N"), and
+// Custom wraps any other backend. A GPU that cannot be used is a *GPUError
+// (errors.Is ErrNoGPU) giving the GPU, the reason and whether its
+// self-check failed, with the fix in this package's terms: use the CPU
+// device, or other GPU settings.
 package device
 
 import (
@@ -28,6 +36,7 @@ const (
 	KindGPU
 )
 
+// String is "cpu" or "gpu".
 func (k Kind) String() string {
 	if k == KindGPU {
 		return "gpu"
@@ -103,16 +112,26 @@ func CPU() *Device {
 type GPUOption = cuda.Option
 
 // GPU returns GPU i on the CUDA backend after a self-check (a small
-// convolution and GEMM on the GPU must match the reference backend), or an
-// error wrapping ErrNoGPU whose message is one line: which library or check
-// failed, where the libraries were looked for, and what to do.
+// convolution and GEMM on the GPU must match the reference backend), or a
+// *GPUError (which matches ErrNoGPU) whose message is one line: which
+// library or check failed, where the libraries were looked for, and what to
+// do.
 func GPU(i int, opts ...GPUOption) (*Device, error) {
 	if i < 0 {
 		return nil, fmt.Errorf("device: GPU index %d is negative", i)
 	}
+	d, err := openGPU(i, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// openGPU is GPU for an index >= 0, whose only error is a *GPUError.
+func openGPU(i int, opts ...GPUOption) (*Device, *GPUError) {
 	b, err := cuda.New(i, opts...)
 	if err != nil {
-		return nil, &gpuError{i: i, reason: cuda.Reason(err), err: err}
+		return nil, &GPUError{Index: i, Reason: cuda.Reason(err), Err: err}
 	}
 	if err := SelfCheck(b); err != nil {
 		_ = b.Close()
@@ -125,33 +144,53 @@ func GPU(i int, opts ...GPUOption) (*Device, error) {
 // selfCheckError is GPU's error when SelfCheck fails on GPU i. The cause is
 // joined into one line as cuda.Reason does (a cuDNN or CUDA message may span
 // lines), so the error and a fallback's Reason stay one line.
-func selfCheckError(i int, err error) *gpuError {
-	return &gpuError{i: i, reason: "self-check against the reference backend failed: " + cuda.Reason(err) +
-		"; the GPU libraries are unusable on this card (try -precision fp32, another driver or cuDNN, or -device cpu)", err: err}
+func selfCheckError(i int, err error) *GPUError {
+	return &GPUError{Index: i, Reason: "self-check against the reference backend failed: " + cuda.Reason(err), SelfCheck: true, Err: err}
 }
 
-// gpuError is GPU's error: one line, matching both ErrNoGPU and the cause.
-type gpuError struct {
-	i      int
-	reason string
-	err    error
+// GPUError is the error of GPU (and of Open for "gpu" and "gpu:N") when the
+// GPU cannot be used: its libraries do not load, it does not start, or it
+// fails SelfCheck. errors.Is(err, ErrNoGPU) holds, and errors.Is and
+// errors.As also see the cause.
+type GPUError struct {
+	Index int // the GPU asked for
+	// Reason is one line saying which library or check failed and, for a
+	// library, where it was looked for.
+	Reason string
+	// SelfCheck is true when the GPU started but computed wrong results in
+	// SelfCheck, so that its libraries, not its absence, are the problem.
+	SelfCheck bool
+	Err       error // the cause
 }
 
-func (e *gpuError) Error() string {
-	return fmt.Sprintf("device: gpu(%d): %v: %s", e.i, ErrNoGPU, e.reason)
+// Error says which GPU failed and why, and how to go on: with the CPU
+// device, or for a failed self-check with other GPU settings.
+func (e *GPUError) Error() string {
+	fix := "use the CPU device instead (device.CPU, or device.TryGPU, which falls back to it)"
+	if e.SelfCheck {
+		fix = "the GPU libraries are unusable on this card: try strict float32 math (cuda.WithPrecision(cuda.FP32)), another driver or cuDNN, or use the CPU device (device.CPU)"
+	}
+	return e.problem() + "; " + fix
 }
 
-func (e *gpuError) Unwrap() []error { return []error{ErrNoGPU, e.err} }
+// problem is Error without the advice, for the Reason of TryGPU's fallback,
+// which has taken the advice already.
+func (e *GPUError) problem() string {
+	return fmt.Sprintf("device: gpu(%d): %v: %s", e.Index, ErrNoGPU, e.Reason)
+}
+
+// Unwrap makes the error match ErrNoGPU and its cause.
+func (e *GPUError) Unwrap() []error { return []error{ErrNoGPU, e.Err} }
 
 // TryGPU returns GPU 0 when it is usable, else the CPU with Reason saying why
 // the GPU was not used — like the book's d2l.try_gpu().
 func TryGPU(opts ...GPUOption) *Device {
-	d, err := GPU(0, opts...)
+	d, err := openGPU(0, opts...)
 	if err == nil {
 		return d
 	}
 	c := CPU()
-	c.reason = err.Error()
+	c.reason = err.problem()
 	return c
 }
 

@@ -21,6 +21,12 @@ func TestTryGPUFallsBackWithReason(t *testing.T) {
 	}
 	assert.ErrorIs(t, err, ErrNoGPU)
 	assert.NotContains(t, err.Error(), "\n", "the reason is one line")
+	var ge *GPUError
+	require.ErrorAs(t, err, &ge)
+	assert.Equal(t, 0, ge.Index)
+	assert.False(t, ge.SelfCheck)
+	assert.NotEmpty(t, ge.Reason)
+	assert.Contains(t, err.Error(), "use the CPU device instead (device.CPU")
 
 	d := TryGPU()
 	defer d.Close()
@@ -29,6 +35,7 @@ func TestTryGPUFallsBackWithReason(t *testing.T) {
 	assert.Contains(t, d.Reason(), "gpu(0)")
 	assert.Contains(t, d.Reason(), "libcuda", "the reason names the library that failed")
 	assert.NotContains(t, d.Reason(), "\n")
+	assert.NotContains(t, d.Reason(), "use the CPU device", "the fallback has taken that advice")
 }
 
 func TestOpen(t *testing.T) {
@@ -96,6 +103,31 @@ func TestSelfCheckErrorIsOneLine(t *testing.T) {
 	assert.NotContains(t, err.Error(), "\t")
 	assert.Contains(t, err.Error(), "device: gpu(1): no usable GPU: self-check against the reference backend failed: ")
 	assert.Contains(t, err.Error(), "CUDNN_STATUS_EXECUTION_FAILED while running engine 7; the GPU libraries are unusable")
+	assert.Equal(t, GPUError{Index: 1, Reason: "self-check against the reference backend failed: Conv2DForward: CUDNN_STATUS_EXECUTION_FAILED while running engine 7",
+		SelfCheck: true, Err: cause}, *err)
+}
+
+// TestGPUErrorSaysTheFixInAPITerms checks the advice of both kinds of GPU
+// failure, which names the package's functions and no command-line flag.
+func TestGPUErrorSaysTheFixInAPITerms(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		err  *GPUError
+		want string
+	}{
+		{"no library", &GPUError{Index: 2, Reason: "cannot load libcuda.so.1", Err: errors.New("dlopen")},
+			"device: gpu(2): no usable GPU: cannot load libcuda.so.1; use the CPU device instead (device.CPU, or device.TryGPU, which falls back to it)"},
+		{"self-check", &GPUError{Index: 0, Reason: "self-check against the reference backend failed: GEMM output 3", SelfCheck: true, Err: errors.New("GEMM")},
+			"device: gpu(0): no usable GPU: self-check against the reference backend failed: GEMM output 3; the GPU libraries are unusable on this card: " +
+				"try strict float32 math (cuda.WithPrecision(cuda.FP32)), another driver or cuDNN, or use the CPU device (device.CPU)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.EqualError(t, tc.err, tc.want)
+			assert.NotContains(t, tc.err.Error(), " -", "no flag names")
+			assert.ErrorIs(t, tc.err, ErrNoGPU)
+			assert.ErrorIs(t, tc.err, tc.err.Err)
+		})
+	}
 }
 
 func TestSelfCheck(t *testing.T) {

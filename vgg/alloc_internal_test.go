@@ -31,8 +31,8 @@ func (q quietLoader) LoadImages(images []uint8, labels []float32, n, srcH, srcW 
 
 // TestTrainingStepWithInputAllocatesNothing counts Go-heap allocations of a
 // whole steady-state training step as Network.epoch takes it: the batch's
-// input (host upload, or the device-input load of the next batch), forward,
-// loss, backward and SGD, on the CPU backend.
+// input (host upload, or the device-input load of the next batch) and
+// trainStep (forward, loss, backward and SGD), on the CPU backend.
 func TestTrainingStepWithInputAllocatesNothing(t *testing.T) {
 	const bs, side = 8, 16
 	set := randomSet(4*bs, 1)
@@ -54,8 +54,7 @@ func TestTrainingStepWithInputAllocatesNothing(t *testing.T) {
 			net, err := VGG(Arch{{1, 4}, {1, 8}}, Hidden(16), Classes(10), DropoutRate(0.5))
 			require.NoError(t, err)
 			require.NoError(t, net.Build(dev, []int{1, side, side}, 1))
-			ops := dev.Ops()
-			st := &step{lr: 0.05, params: net.Params(), grads: buffers{ops: ops, name: "logits"}}
+			st := &step{lr: 0.05, params: net.Params(), grads: buffers{ops: dev.Ops(), name: "logits"}}
 			x, labels := make([]float32, bs*side*side), make([]float32, bs)
 			batches := numBatches(c.data.Len(), bs)
 			i := 0
@@ -63,16 +62,8 @@ func TestTrainingStepWithInputAllocatesNothing(t *testing.T) {
 				_, xt, lt, err := net.nextBatch(c.data, 0, i, bs, x, labels)
 				require.NoError(t, err)
 				i = (i + 1) % (batches - 1) // the full batches: one tensor size
-				logits, err := net.Forward(xt, true)
+				_, _, err = net.trainStep(st, xt, lt)
 				require.NoError(t, err)
-				dl, err := st.grads.get(logits.Shape()...)
-				require.NoError(t, err)
-				_, _, err = ops.SoftmaxCrossEntropy(logits, lt, dl)
-				require.NoError(t, err)
-				require.NoError(t, net.Backward(dl))
-				for _, p := range st.params {
-					require.NoError(t, ops.SGDUpdate(p.Value, p.Grad, st.lr))
-				}
 			}
 			for range batches {
 				train()

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"strings"
 
 	"github.com/vggo/vggo/internal/atomicfile"
 	"github.com/vggo/vggo/internal/safetensors"
@@ -190,32 +189,8 @@ func parseState(meta map[string]string) (*TrainState, []string) {
 	return &st, problems
 }
 
-// CheckpointError reports a checkpoint that does not fit the network or is
-// damaged; it lists every problem found.
-type CheckpointError struct {
-	File     string
-	Problems []string
-}
-
-// maxListedProblems is how many problems CheckpointError.Error lists.
-const maxListedProblems = 20
-
-// Error names the file and its problems: the first 20, then how many more
-// there are, so that a hostile file with millions of tensors cannot make a
-// huge message.
-func (e *CheckpointError) Error() string {
-	listed := e.Problems
-	more := ""
-	if len(listed) > maxListedProblems {
-		listed = listed[:maxListedProblems]
-		more = fmt.Sprintf("\n  ... and %d more", len(e.Problems)-maxListedProblems)
-	}
-	return fmt.Sprintf("vgg: checkpoint %s does not fit this network (train from scratch without -resume, or use the flags it was trained with):\n  %s%s",
-		e.File, strings.Join(listed, "\n  "), more)
-}
-
 // ReadTrainState reads and validates a checkpoint's header and training
-// state without loading weights, to check a -resume before any work starts.
+// state without loading weights, to check a resume before any work starts.
 func ReadTrainState(path string) (*TrainState, error) {
 	f, err := safetensors.Open(path)
 	if err != nil {
@@ -329,6 +304,7 @@ func (n *Network) loadCheckpoint(path string, sc *hostScratch) (*TrainState, err
 	}
 	defer f.Close()
 	var problems []string
+	var trained Arch // the checkpoint's architecture, when it differs from the network's
 	params := n.Params()
 	want := map[string]bool{}
 	for _, p := range params {
@@ -362,11 +338,16 @@ func (n *Network) loadCheckpoint(path string, sc *hostScratch) (*TrainState, err
 			problems = append(problems, fmt.Sprintf("metadata %q: %d dropout counters, the network has %d dropout layers", metaDropout, len(st.Dropout), len(d)))
 		}
 		if len(bad) == 0 && st.Arch != nil && n.arch != nil && !equalArch(st.Arch, n.arch) {
-			problems = append(problems, fmt.Sprintf("metadata %q: trained with blocks %v, the network has %v (resume with the same -arch and -ratio)", metaArch, st.Arch, n.arch))
+			trained = st.Arch
+			problems = append(problems, fmt.Sprintf("metadata %q: trained with blocks %v, the network has %v", metaArch, st.Arch, n.arch))
 		}
 	}
 	if len(problems) > 0 {
-		return nil, &CheckpointError{File: path, Problems: problems}
+		e := &CheckpointError{File: path, Problems: problems}
+		if trained != nil {
+			e.Trained, e.Network = trained, n.arch
+		}
+		return nil, e
 	}
 	ops := n.dev.Ops()
 	for _, p := range params {

@@ -1,11 +1,8 @@
 package vgg
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -174,20 +171,27 @@ func TestResumeRefusesADifferentRun(t *testing.T) {
 	_, err := tr.Fit(tinyNet(t, 0), train, test)
 	require.ErrorIs(t, err, ErrInterrupted)
 
+	path := filepath.Join(dir, CheckpointFile)
 	tests := []struct {
 		name   string
 		change func(*Trainer)
 		net    func() *Network
 		want   []string
 		train  Dataset
+		check  func(t *testing.T, err error) // the typed error's facts, or nil
 	}{
-		{"image size", func(*Trainer) {}, nil, []string{"trained on samples (1, 8, 8), this training set has (1, 9, 9)", "-resize"}, blobs(32, 9, 1)},
-		{"training set size", func(*Trainer) {}, nil, []string{"trained on 32 examples, this training set has 40", "-train-limit"}, blobs(40, 8, 1)},
-		{"fewer examples after an epoch", func(*Trainer) {}, nil, []string{"trained on 32 examples, this training set has 24"}, blobs(24, 8, 1)},
-		{"seed", func(tr *Trainer) { tr.Seed = 6 }, nil, []string{"seed 5", "seed 6"}, nil},
-		{"batch size mid-epoch", func(tr *Trainer) { tr.BatchSize = 4 }, nil, []string{"batch size 8"}, nil},
-		{"no directory", func(tr *Trainer) { tr.Checkpoint = "" }, nil, []string{"needs a checkpoint directory"}, nil},
-		{"missing file", func(tr *Trainer) { tr.Checkpoint = t.TempDir() }, nil, []string{"no such file"}, nil},
+		{"image size", func(*Trainer) {}, nil, []string{"trained on samples (1, 8, 8), this training set has (1, 9, 9)", "the same image size"}, blobs(32, 9, 1),
+			resumeMismatch(path, MismatchSample, func(e *ResumeError) [2]any { return [2]any{e.Saved.Sample, e.Sample} }, []int{1, 8, 8}, []int{1, 9, 9})},
+		{"training set size", func(*Trainer) {}, nil, []string{"trained on 32 examples, this training set has 40", "the same training set"}, blobs(40, 8, 1),
+			resumeMismatch(path, MismatchTrainLen, func(e *ResumeError) [2]any { return [2]any{e.Saved.TrainLen, e.TrainLen} }, 32, 40)},
+		{"fewer examples after an epoch", func(*Trainer) {}, nil, []string{"trained on 32 examples, this training set has 24"}, blobs(24, 8, 1),
+			resumeMismatch(path, MismatchTrainLen, func(e *ResumeError) [2]any { return [2]any{e.Saved.TrainLen, e.TrainLen} }, 32, 24)},
+		{"seed", func(tr *Trainer) { tr.Seed = 6 }, nil, []string{"seed 5", "seed 6", "Trainer.Seed"}, nil,
+			resumeMismatch(path, MismatchSeed, func(e *ResumeError) [2]any { return [2]any{e.Saved.Seed, e.Seed} }, uint64(5), uint64(6))},
+		{"batch size mid-epoch", func(tr *Trainer) { tr.BatchSize = 4 }, nil, []string{"batch size 8", "Trainer.BatchSize"}, nil,
+			resumeMismatch(path, MismatchBatchSize, func(e *ResumeError) [2]any { return [2]any{e.Saved.BatchSize, e.BatchSize} }, 8, 4)},
+		{"no directory", func(tr *Trainer) { tr.Checkpoint = "" }, nil, []string{"needs a checkpoint directory"}, nil, nil},
+		{"missing file", func(tr *Trainer) { tr.Checkpoint = t.TempDir() }, nil, []string{"no such file"}, nil, nil},
 		{"other network", func(*Trainer) {}, func() *Network {
 			net, err := VGG(Arch{{1, 4}, {2, 5}}, Hidden(12), Classes(3), DropoutRate(0))
 			require.NoError(t, err)
@@ -197,7 +201,13 @@ func TestResumeRefusesADifferentRun(t *testing.T) {
 			"features.0.weight: shape (3, 1, 3, 3) in the file, (4, 1, 3, 3) in the network",
 			"classifier.6.weight: shape (4, 12) in the file, (3, 12) in the network",
 			`"arch": trained with blocks [{1 3} {2 5}], the network has [{1 4} {2 5}]`,
-		}, nil},
+		}, nil, func(t *testing.T, err error) {
+			var ce *CheckpointError
+			require.ErrorAs(t, err, &ce)
+			assert.Equal(t, path, ce.File)
+			assert.Equal(t, Arch{{1, 3}, {2, 5}}, ce.Trained)
+			assert.Equal(t, Arch{{1, 4}, {2, 5}}, ce.Network)
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -217,7 +227,23 @@ func TestResumeRefusesADifferentRun(t *testing.T) {
 			for _, w := range tt.want {
 				assert.Contains(t, err.Error(), w)
 			}
+			if tt.check != nil {
+				tt.check(t, err)
+			}
 		})
+	}
+}
+
+// resumeMismatch checks that an error is a *ResumeError about the
+// checkpoint at path with the given mismatch, whose two sides (the
+// checkpoint's and the run's, as sides reads them) are saved and run.
+func resumeMismatch(path string, m Mismatch, sides func(*ResumeError) [2]any, saved, run any) func(*testing.T, error) {
+	return func(t *testing.T, err error) {
+		var re *ResumeError
+		require.ErrorAs(t, err, &re)
+		assert.Equal(t, path, re.Checkpoint)
+		assert.Equal(t, m, re.Mismatch)
+		assert.Equal(t, [2]any{saved, run}, sides(re))
 	}
 }
 
@@ -356,43 +382,4 @@ func TestHostileCheckpoints(t *testing.T) {
 			assert.Equal(t, before, weights(t, net), "a rejected checkpoint leaves the network alone")
 		})
 	}
-}
-
-func TestMetricsAndProgress(t *testing.T) {
-	train, test := blobs(40, 8, 1), blobs(16, 8, 2)
-	var metrics bytes.Buffer
-	p := &stopAfter{batches: -1}
-	tr := Trainer{Device: device.CPU(), LR: 0.1, Epochs: 2, BatchSize: 16, Seed: 1, Metrics: &metrics, Progress: p}
-	hist, err := tr.Fit(tinyNet(t, 0.2), train, test)
-	require.NoError(t, err)
-	assert.Equal(t, []string{"start", "end", "start", "end", "finish"}, p.events)
-	sc := bufio.NewScanner(&metrics)
-	var recs []MetricsRecord
-	for sc.Scan() {
-		var r MetricsRecord
-		dec := json.NewDecoder(strings.NewReader(sc.Text()))
-		dec.DisallowUnknownFields()
-		require.NoError(t, dec.Decode(&r))
-		recs = append(recs, r)
-	}
-	require.Len(t, recs, 2)
-	for i, r := range recs {
-		assert.Equal(t, hist[i].Epoch, r.Epoch)
-		assert.Equal(t, hist[i].Loss, r.Loss)
-		assert.Equal(t, hist[i].TestAcc, r.TestAcc)
-		assert.Equal(t, 3*(i+1), r.Step)
-		assert.Positive(t, r.ImagesPerSec)
-		assert.Positive(t, r.HeapBytes)
-		assert.Equal(t, float32(0.1), r.LR)
-	}
-}
-
-func TestInterruptWithoutCheckpoint(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	_, err := Trainer{Device: device.CPU(), LR: 0.1, Epochs: 1, BatchSize: 8, Context: ctx}.Fit(tinyNet(t, 0), blobs(16, 8, 1), blobs(8, 8, 1))
-	var ie *InterruptedError
-	require.True(t, errors.As(err, &ie))
-	assert.Equal(t, InterruptedError{Epoch: 1, Batch: 0}, *ie, "a cancelled context starts no batch")
-	assert.Contains(t, err.Error(), "no checkpoint saved")
 }

@@ -1,14 +1,3 @@
-// Package vgg builds and trains VGG networks (Simonyan & Zisserman, 2014) as
-// the d2l book's section 5.7 does: VggBlock stacks 3x3 convolutions and a 2x2
-// max pool, VGG chains blocks and a dense head, and Trainer runs SGD on a
-// device.Device (a GPU when usable, else the CPU).
-//
-//	net, err := vgg.VGG(vgg.SmallConvArch(vgg.Arch11(), 4))
-//	dev := device.TryGPU()
-//	hist, err := vgg.Trainer{Device: dev, LR: 0.05, Epochs: 5, BatchSize: 128}.Fit(net, train, test)
-//
-// Layers take their input channel count from the first batch they see, as
-// Gluon does, so a block needs only its output channels.
 package vgg
 
 import (

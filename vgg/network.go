@@ -3,7 +3,6 @@ package vgg
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/vggo/vggo/device"
 	"github.com/vggo/vggo/kernels"
@@ -64,39 +63,25 @@ const (
 // example whether the blocks can halve the image size down to at least 1,
 // and whether the network stays within MaxLayerParams per layer and
 // MaxNetworkBytes in all for that sample size (counted in int64 with
-// overflow checks), so that a huge image size or layer width is an error
-// naming the layer instead of an out-of-memory crash.
+// overflow checks), so that a huge image size or layer width is a
+// *SizeError naming the layer instead of an out-of-memory crash.
 func (n *Network) CheckInput(sample []int) error {
 	if err := n.checkShape(sample); err != nil {
 		return err
 	}
 	s, err := n.costs(sample, func(r SummaryRow) error {
 		if r.Params > MaxLayerParams {
-			return fmt.Errorf("vgg: layer %s would have %s parameters for input %s, more than the %s one layer may have: %s",
-				r.Name, count(r.Params), kernels.ShapeString(sample), count(MaxLayerParams), lowerHint(r))
+			return &SizeError{Sample: sample, Layer: r.Name, Params: r.Params, Limit: MaxLayerParams, Lower: lowerFor(r.Kind)}
 		}
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	need := float64(s.Params)*8 + float64(s.Act)
-	if need > MaxNetworkBytes {
-		return fmt.Errorf("vgg: the network needs %.1f GiB for its %s parameters, their gradients and one %s image's activations, more than the %d GiB limit: lower the image size (-resize), the hidden width (-hidden) or the channels (raise -ratio)",
-			need/(1<<30), count(s.Params), kernels.ShapeString(sample), MaxNetworkBytes>>30)
+	if need := float64(s.Params)*8 + float64(s.Act); need > MaxNetworkBytes {
+		return &SizeError{Sample: sample, Params: s.Params, Bytes: need, Limit: MaxNetworkBytes, Lower: lowerAll()}
 	}
 	return nil
-}
-
-// lowerHint says which setting to lower for an oversized layer.
-func lowerHint(r SummaryRow) string {
-	switch {
-	case strings.HasPrefix(r.Kind, "dense"):
-		return "lower the hidden width (-hidden) or the image size (-resize)"
-	case strings.HasPrefix(r.Kind, "conv"):
-		return "lower the channels (raise -ratio) or the image size (-resize)"
-	}
-	return "lower the image size (-resize)"
 }
 
 // checkShape is CheckInput's shape part.

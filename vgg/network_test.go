@@ -1,10 +1,8 @@
 package vgg
 
 import (
-	"bytes"
 	"math"
 	"math/rand/v2"
-	"regexp"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -121,68 +119,6 @@ func TestNetworkGradients(t *testing.T) {
 			assert.True(t, ok(num), "%s[%d]: analytic %v, numeric %v", p.Name, i, want, num)
 		}
 	}
-}
-
-func TestTrainerLearnsAndPrintsBookLines(t *testing.T) {
-	train, test := blobs(256, 8, 1), blobs(128, 8, 2)
-	var out bytes.Buffer
-	net := tinyNet(t, 0.2)
-	tr := Trainer{Device: device.CPU(), LR: 0.1, Epochs: 4, BatchSize: 32, Seed: 1, Out: &out}
-	hist, err := tr.Fit(net, train, test)
-	require.NoError(t, err)
-	require.Len(t, hist, 4)
-	assert.Greater(t, hist[3].TestAcc, 0.9, "quadrant blobs are easy")
-	assert.Less(t, hist[3].Loss, hist[0].Loss)
-	lines := regexp.MustCompile(`(?m)^epoch \d, loss \d\.\d{4}, train acc \d\.\d{3}, test acc \d\.\d{3}, time \d+\.\d sec$`).FindAllString(out.String(), -1)
-	assert.Len(t, lines, 4, out.String())
-	assert.Regexp(t, `^training on cpu\n`, out.String())
-}
-
-func TestTrainingIsDeterministic(t *testing.T) {
-	train, test := blobs(64, 8, 1), blobs(32, 8, 2)
-	run := func() History {
-		tr := Trainer{Device: device.CPU(), LR: 0.1, Epochs: 2, BatchSize: 16, Seed: 42}
-		h, err := tr.Fit(tinyNet(t, 0.5), train, test)
-		require.NoError(t, err)
-		for i := range h {
-			h[i].Seconds = 0
-		}
-		return h
-	}
-	assert.Equal(t, run(), run())
-}
-
-func TestTrainerRejectsBadSettings(t *testing.T) {
-	train := blobs(8, 8, 1)
-	cases := []struct {
-		name string
-		tr   Trainer
-		want string
-	}{
-		{"negative lr", Trainer{LR: -1, Epochs: 1, BatchSize: 4}, "learning rate"},
-		{"NaN lr", Trainer{LR: float32(math.NaN()), Epochs: 1, BatchSize: 4}, "learning rate"},
-		{"zero batch", Trainer{LR: 0.1, Epochs: 1, BatchSize: 0}, "batch size"},
-		{"zero epochs", Trainer{LR: 0.1, Epochs: 0, BatchSize: 4}, "epochs"},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			c.tr.Device = device.Ref()
-			_, err := c.tr.Fit(tinyNet(t, 0), train, train)
-			assert.ErrorContains(t, err, c.want)
-		})
-	}
-	_, err := Trainer{Device: device.Ref(), LR: 0.1, Epochs: 1, BatchSize: 4}.Fit(tinyNet(t, 0), blobs(8, 2, 1), blobs(8, 2, 1))
-	assert.ErrorContains(t, err, "at least 4", "two blocks cannot halve a 2x2 image twice")
-}
-
-func TestDivergenceIsAnError(t *testing.T) {
-	train := blobs(64, 8, 1)
-	for i := range train.x {
-		train.x[i] *= 1e6
-	}
-	_, err := Trainer{Device: device.Ref(), LR: 1e6, Epochs: 3, BatchSize: 16}.Fit(tinyNet(t, 0), train, train)
-	require.ErrorIs(t, err, ErrDiverged)
-	assert.Contains(t, err.Error(), "lower the learning rate")
 }
 
 func TestPredictAndEvaluate(t *testing.T) {

@@ -13,27 +13,36 @@ import (
 )
 
 // TestHugeSizesAreErrors checks that layer widths and image sizes whose
-// weights or activations cannot fit are reported by CheckInput and Build,
-// naming the layer and the setting to lower, instead of crashing with an
-// out-of-memory error or a panic.
+// weights or activations cannot fit are reported by CheckInput and Build as
+// a *SizeError naming the layer and the settings to lower, instead of
+// crashing with an out-of-memory error or a panic.
 func TestHugeSizesAreErrors(t *testing.T) {
 	deep := make(Arch, 10)
 	for i := range deep {
 		deep[i] = Block{1, 16}
 	}
+	dense := []Setting{SettingHidden, SettingImageSize}
 	for _, c := range []struct {
 		name   string
 		arch   Arch
 		hidden int
 		side   int
-		errs   []string // "" for none
+		want   *SizeError // nil for none; Sample is filled in
+		msg    string
 	}{
-		{"book's VGG-11 at 224", Arch11(), 4096, 224, nil},
-		{"hidden 2^40", SmallConvArch(Arch11(), 4), 1 << 40, 32, []string{"dense0", "-hidden", "parameters"}},
-		{"hidden MaxInt", SmallConvArch(Arch11(), 4), math.MaxInt, 32, []string{"dense0", "overflows"}},
-		{"resize 65536", SmallConvArch(Arch11(), 4), 4096, 65536, []string{"dense0", "-resize"}},
-		{"wide convolutions", Arch{{1, 1 << 16}, {1, 1 << 16}}, 8, 8, []string{"block2.conv0", "-ratio"}},
-		{"activations of a huge image", deep, 8, 65536, []string{"GiB limit", "-resize"}},
+		{"book's VGG-11 at 224", Arch11(), 4096, 224, nil, ""},
+		{"hidden 2^40", SmallConvArch(Arch11(), 4), 1 << 40, 32,
+			&SizeError{Layer: "dense0", Params: 129 << 40, Limit: MaxLayerParams, Lower: dense}, "lower the hidden width (the Hidden option) or the image size"},
+		{"hidden MaxInt", SmallConvArch(Arch11(), 4), math.MaxInt, 32,
+			&SizeError{Layer: "dense0", Overflow: true, Lower: dense}, "overflows 64-bit counts"},
+		{"resize 65536", SmallConvArch(Arch11(), 4), 4096, 65536,
+			&SizeError{Layer: "dense0", Params: 128*2048*2048*4096 + 4096, Limit: MaxLayerParams, Lower: dense}, "more than the 2,147,483,648 one layer may have"},
+		{"wide convolutions", Arch{{1, 1 << 16}, {1, 1 << 16}}, 8, 8,
+			&SizeError{Layer: "block2.conv0", Params: 1<<32*9 + 1<<16, Limit: MaxLayerParams, Lower: []Setting{SettingChannels, SettingImageSize}},
+			"lower the channels (a larger SmallConvArch ratio) or the image size"},
+		{"activations of a huge image", deep, 8, 65536,
+			&SizeError{Params: 545_498, Limit: MaxNetworkBytes, Lower: []Setting{SettingImageSize, SettingHidden, SettingChannels}},
+			"needs 426.7 GiB for its 545,498 parameters, their gradients and one (1, 65536, 65536) image's activations, more than the 64 GiB limit: lower the image size, the hidden width (the Hidden option) or the channels (a larger SmallConvArch ratio)"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			net, err := VGG(c.arch, Hidden(c.hidden))
@@ -41,13 +50,19 @@ func TestHugeSizesAreErrors(t *testing.T) {
 			sample := []int{1, c.side, c.side}
 			var checkErr error
 			require.NotPanics(t, func() { checkErr = net.CheckInput(sample) })
-			if c.errs == nil {
+			if c.want == nil {
 				assert.NoError(t, checkErr)
 				return
 			}
-			for _, e := range c.errs {
-				assert.ErrorContains(t, checkErr, e)
+			var got *SizeError
+			require.ErrorAs(t, checkErr, &got)
+			c.want.Sample = sample
+			if c.want.Layer == "" {
+				assert.Greater(t, got.Bytes, float64(MaxNetworkBytes))
+				c.want.Bytes = got.Bytes
 			}
+			assert.Equal(t, c.want, got)
+			assert.ErrorContains(t, checkErr, c.msg)
 			var buildErr error
 			require.NotPanics(t, func() { buildErr = net.Build(device.Ref(), sample, 1) })
 			assert.EqualError(t, buildErr, checkErr.Error())

@@ -42,6 +42,7 @@ type Summary struct {
 // Summary walks the network's layers (down to the convolutions and pools
 // inside blocks) for samples of shape (C,H,W) and a batch size. It needs no
 // Build and allocates no tensors, so it is instant even for full-width VGG-19.
+// Counts that would overflow int64 are a *SizeError.
 func (n *Network) Summary(sample []int, batch int) (*Summary, error) {
 	if len(sample) != 3 || kernels.Numel(sample) <= 0 {
 		return nil, fmt.Errorf("vgg: Summary: sample shape %s must be (C,H,W) with positive sizes", kernels.ShapeString(sample))
@@ -75,7 +76,7 @@ func (n *Network) costs(sample []int, check func(SummaryRow) error) (*Summary, e
 		s.FLOPs, ok[1] = add64(s.FLOPs, r.FLOPs)
 		s.Act, ok[2] = add64(s.Act, r.Act)
 		if !ok[0] || !ok[1] || !ok[2] {
-			return nil, fmt.Errorf("vgg: the network's totals up to %s overflow 64-bit counts: use smaller images or narrower layers", r.Name)
+			return nil, &SizeError{Sample: s.Input, Overflow: true, Lower: lowerAll()}
 		}
 	}
 	return s, nil
@@ -165,7 +166,7 @@ func summarize(s *Summary, layers []Layer, in []int, check func(SummaryRow) erro
 			row.Kind = fmt.Sprintf("%T", l)
 		}
 		if overflow {
-			return nil, fmt.Errorf("vgg: layer %s: its parameter, FLOP or activation count for input %s overflows 64-bit counts: %s", l.Name(), kernels.ShapeString(in), lowerHint(row))
+			return nil, &SizeError{Sample: s.Input, Layer: l.Name(), Overflow: true, Lower: lowerFor(row.Kind)}
 		}
 		if check != nil {
 			if err := check(row); err != nil {
@@ -286,42 +287,4 @@ func bytesize(n int64) string {
 		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
 	}
 	return fmt.Sprintf("%d B", n)
-}
-
-// AlexNet is the book's AlexNet (d2l section 5.6) for 224x224 Fashion-MNIST
-// images, built from the same layers as VGG so Summary can compare them:
-// conv 11x11 stride 4 (96), max pool 3/2, conv 5x5 pad 2 (256), pool 3/2,
-// three 3x3 convs (384, 384, 256), pool 3/2, then the same dense head as
-// VGG. Options change the head as for VGG. Parameters are named like
-// torchvision's AlexNet (features.0 ... features.10, classifier.1,
-// classifier.4, classifier.6), whose classifier puts each dropout before
-// its dense layer rather than after as the book does.
-func AlexNet(opts ...Option) (*Network, error) {
-	o := options{hidden: 4096, dropout: 0.5, classes: 10, init: Xavier()}
-	for _, f := range opts {
-		f(&o)
-	}
-	if o.hidden <= 0 || o.classes <= 0 {
-		return nil, fmt.Errorf("vgg: hidden width %d and classes %d must be > 0", o.hidden, o.classes)
-	}
-	if !(o.dropout >= 0 && o.dropout < 1) {
-		return nil, fmt.Errorf("vgg: dropout rate %v is outside [0, 1)", o.dropout)
-	}
-	conv := func(name, prefix string, k, size, stride, pad int) *Conv2D {
-		return &Conv2D{name: name, prefix: prefix, Channels: k, Kernel: size, Stride: stride, Padding: pad, ReLU: true}
-	}
-	pool := func(name string) *MaxPool2D { return &MaxPool2D{name: name, Size: 3, Stride: 2} }
-	net := &Network{seq: NewSequential("alexnet",
-		conv("conv1", "features.0", 96, 11, 4, 1), pool("pool1"),
-		conv("conv2", "features.3", 256, 5, 1, 2), pool("pool2"),
-		conv("conv3", "features.6", 384, 3, 1, 1),
-		conv("conv4", "features.8", 384, 3, 1, 1),
-		conv("conv5", "features.10", 256, 3, 1, 1), pool("pool3"),
-		&Dense{name: "dense0", Units: o.hidden, ReLU: true, prefix: "classifier.1"},
-		&Dropout{name: "dropout0", Rate: o.dropout},
-		&Dense{name: "dense1", Units: o.hidden, ReLU: true, prefix: "classifier.4"},
-		&Dropout{name: "dropout1", Rate: o.dropout},
-		&Dense{name: "dense2", Units: o.classes, prefix: "classifier.6"},
-	), init: o.init}
-	return net, nil
 }

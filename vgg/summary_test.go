@@ -95,3 +95,31 @@ func TestVGGCostsMoreThanAlexNet(t *testing.T) {
 	assert.Contains(t, why, "(8.0x)")
 	assert.Contains(t, why, "Most parameters sit in dense0")
 }
+
+func TestCompareEmptyNetworks(t *testing.T) {
+	empty, err := NewNetwork().Summary([]int{1, 8, 8}, 4)
+	require.NoError(t, err)
+	full, err := tinyNet(t, 0).Summary([]int{1, 8, 8}, 4)
+	require.NoError(t, err)
+	for _, c := range []struct {
+		name    string
+		a, b    *Summary
+		nothing bool
+	}{
+		{"empty vs full", empty, full, true},
+		{"full vs empty", full, empty, true},
+		{"empty vs empty", empty, empty, true},
+		{"full vs nil", full, nil, true},
+		{"full vs full", full, full, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var msg string
+			require.NotPanics(t, func() { msg = c.a.Compare("A", c.b, "B") })
+			if c.nothing {
+				assert.Contains(t, msg, "nothing to compare")
+			} else {
+				assert.Contains(t, msg, "Why:")
+			}
+		})
+	}
+}

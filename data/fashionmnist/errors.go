@@ -12,7 +12,7 @@ var ErrNotFound = errors.New("fashionmnist: data set not found")
 
 // installHint says how to get the data; it ends every not-found message.
 const installHint = "install the Debian package dataset-fashion-mnist " +
-	"(apt-get install dataset-fashion-mnist) or pass -data DIR with the four IDX files"
+	"(apt-get install dataset-fashion-mnist) or load the data from a directory that holds the four IDX files"
 
 // NotFoundError reports that the data directory or some of its files are
 // missing. errors.Is(err, ErrNotFound) is true for it.

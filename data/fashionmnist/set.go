@@ -41,7 +41,7 @@ func (s *Set) Image(i int) []uint8 {
 }
 
 // Subset returns the first n images of s, sharing its memory. n <= 0 or
-// n >= s.N means all of them, so a "-limit 0" flag can pass straight through.
+// n >= s.N means all of them, so a limit of 0 can mean no limit.
 func (s *Set) Subset(n int) *Set {
 	if n <= 0 || n > s.N {
 		n = s.N

@@ -174,7 +174,8 @@ func TestLoadMissing(t *testing.T) {
 			for _, m := range tc.missing {
 				assert.Contains(t, msg, m)
 			}
-			assert.Contains(t, msg, "install the Debian package dataset-fashion-mnist (apt-get install dataset-fashion-mnist) or pass -data DIR with the four IDX files")
+			assert.Contains(t, msg, "install the Debian package dataset-fashion-mnist (apt-get install dataset-fashion-mnist) or load the data from a directory that holds the four IDX files")
+			assert.NotContains(t, msg, "-data", "no command-line flags")
 		})
 	}
 

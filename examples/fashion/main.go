@@ -13,6 +13,11 @@
 // Ctrl-C (or SIGTERM) finishes the current batch, saves a checkpoint, says
 // where, and exits with status 130; a second Ctrl-C exits at once, leaving
 // the last checkpoint on disk intact.
+//
+// The libraries' typed errors (vgg.SizeError, vgg.ResumeError,
+// device.GPUError, ...) give their fix in API terms; this command rewords
+// them in the flags that fix them (-resize, -hidden, -ratio, -resume,
+// -device cpu, ...).
 package main
 
 import (
@@ -28,6 +33,7 @@ import (
 
 	"github.com/vggo/vggo/data/fashionmnist"
 	"github.com/vggo/vggo/device"
+	"github.com/vggo/vggo/kernels"
 	"github.com/vggo/vggo/kernels/cuda"
 	"github.com/vggo/vggo/vgg"
 	"github.com/vggo/vggo/vgg/curves"
@@ -196,7 +202,133 @@ func summary(c config, arch vgg.Arch, out io.Writer) error {
 	return nil
 }
 
+// run carries out the command the flags describe. Its errors name the flags
+// that fix them (withFlagAdvice).
 func run(ctx context.Context, c config, out, errOut io.Writer) error {
+	return withFlagAdvice(c, runCommand(ctx, c, out, errOut))
+}
+
+// flagError is a library error reworded in this command's flags. It wraps
+// the library's error, so errors.Is and errors.As still see it.
+type flagError struct {
+	msg string
+	err error
+}
+
+// Error is the message in flags.
+func (e *flagError) Error() string { return e.msg }
+
+// Unwrap returns the library's error.
+func (e *flagError) Unwrap() error { return e.err }
+
+// withFlagAdvice rewords the typed errors of the library, which say how to
+// fix them in its API's terms, in the flags that fix them here; other
+// errors pass as they are.
+func withFlagAdvice(c config, err error) error {
+	var (
+		gpu     *device.GPUError
+		exists  *vgg.CheckpointExistsError
+		resume  *vgg.ResumeError
+		ckpt    *vgg.CheckpointError
+		size    *vgg.SizeError
+		nodata  *fashionmnist.NotFoundError
+		stopped *vgg.InterruptedError
+		message string
+	)
+	switch {
+	case errors.As(err, &gpu):
+		fix := "run with -device cpu"
+		if gpu.SelfCheck {
+			fix = "the GPU libraries are unusable on this card: try -precision fp32, another driver or cuDNN, or run with -device cpu"
+		}
+		message = fmt.Sprintf("-device %s: gpu(%d): %v: %s; %s", c.device, gpu.Index, device.ErrNoGPU, gpu.Reason, fix)
+	case errors.As(err, &exists):
+		message = fmt.Sprintf("checkpoint %s exists: pass -resume to continue it, or remove it / choose another -checkpoint directory", exists.Path)
+	case errors.As(err, &resume):
+		message = resumeAdvice(resume)
+	case errors.As(err, &ckpt):
+		fix := "resume with the flags it was trained with (the same -arch, -ratio, -hidden and -resize), or train from scratch without -resume"
+		if ckpt.Trained != nil {
+			fix = fmt.Sprintf("resume with the -arch and -ratio that give its blocks %v (these flags give %v), or train from scratch without -resume",
+				ckpt.Trained, ckpt.Network)
+		}
+		message = fmt.Sprintf("%v\n%s", err, fix)
+	case errors.As(err, &size):
+		message = fmt.Sprintf("-resize %d (%dx%d inputs): %s", c.resize, c.resize, c.resize, sizeAdvice(size))
+	case errors.As(err, &nodata):
+		message = fmt.Sprintf("%v; pass that directory as -data DIR", err)
+	case errors.As(err, &stopped) && stopped.Checkpoint == "":
+		message = fmt.Sprintf("training interrupted in epoch %d after %d batches; no checkpoint saved (pass -checkpoint DIR to keep progress)", stopped.Epoch, stopped.Batch)
+	default:
+		return err
+	}
+	return &flagError{msg: message, err: err}
+}
+
+// resumeAdvice says which flag differs from the run that saved the
+// checkpoint.
+func resumeAdvice(e *vgg.ResumeError) string {
+	s := e.Saved
+	switch e.Mismatch {
+	case vgg.MismatchSample:
+		fix := "resume with the -resize it was trained with"
+		if len(s.Sample) == 3 && s.Sample[1] == s.Sample[2] {
+			fix = fmt.Sprintf("resume with -resize %d", s.Sample[1])
+		}
+		return fmt.Sprintf("checkpoint %s was trained on samples %s, these flags give %s: %s",
+			e.Checkpoint, kernels.ShapeString(s.Sample), kernels.ShapeString(e.Sample), fix)
+	case vgg.MismatchTrainLen:
+		return fmt.Sprintf("checkpoint %s was trained on %d examples, these flags give %d: resume on the same data (the same -data and -train-limit)",
+			e.Checkpoint, s.TrainLen, e.TrainLen)
+	case vgg.MismatchSeed:
+		return fmt.Sprintf("checkpoint %s was trained with -seed %d, this run has -seed %d: resume with -seed %d", e.Checkpoint, s.Seed, e.Seed, s.Seed)
+	case vgg.MismatchBatchSize:
+		return fmt.Sprintf("checkpoint %s stopped in the middle of epoch %d with -batch-size %d, this run has -batch-size %d: resume with -batch-size %d",
+			e.Checkpoint, s.Epoch+1, s.BatchSize, e.BatchSize, s.BatchSize)
+	case vgg.MismatchBatches:
+		return fmt.Sprintf("checkpoint %s stopped after batch %d of epoch %d, but the training set has only %d batches: resume on the same data (the same -data and -train-limit)",
+			e.Checkpoint, s.Batch, s.Epoch+1, e.Batches)
+	}
+	return e.Error()
+}
+
+// sizeFlag names the flag behind a setting that sizes the network.
+func sizeFlag(s vgg.Setting) string {
+	switch s {
+	case vgg.SettingImageSize:
+		return "the image size (-resize)"
+	case vgg.SettingHidden:
+		return "the hidden width (-hidden)"
+	case vgg.SettingChannels:
+		return "the channels (raise -ratio)"
+	}
+	return s.String()
+}
+
+// sizeAdvice says what is too large and which flags shrink it.
+func sizeAdvice(e *vgg.SizeError) string {
+	lower := make([]string, len(e.Lower))
+	for i, s := range e.Lower {
+		lower[i] = sizeFlag(s)
+	}
+	fix := "lower " + strings.Join(lower, ", ")
+	if n := len(lower); n > 1 {
+		fix = "lower " + strings.Join(lower[:n-1], ", ") + " or " + lower[n-1]
+	}
+	switch {
+	case e.Overflow && e.Layer == "":
+		return "the network's counts overflow 64-bit integers: " + fix
+	case e.Overflow:
+		return fmt.Sprintf("layer %s: its parameter, FLOP or activation count overflows 64-bit integers: %s", e.Layer, fix)
+	case e.Layer == "":
+		return fmt.Sprintf("the network needs %.1f GiB for its %d parameters, their gradients and one image's activations, more than the %d GiB limit: %s",
+			e.Bytes/(1<<30), e.Params, e.Limit>>30, fix)
+	}
+	return fmt.Sprintf("layer %s would have %d parameters, more than the %d one layer may have: %s", e.Layer, e.Params, e.Limit, fix)
+}
+
+// runCommand is run before its errors are worded in flags.
+func runCommand(ctx context.Context, c config, out, errOut io.Writer) error {
 	arch, err := vgg.ArchByName(c.arch)
 	if err != nil {
 		return err

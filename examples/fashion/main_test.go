@@ -20,6 +20,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/vggo/vggo/data/fashionmnist"
 	"github.com/vggo/vggo/device"
 	"github.com/vggo/vggo/vgg"
 )
@@ -287,4 +288,123 @@ func TestMissingDataSaysHowToFix(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "train-images-idx3-ubyte")
 	assert.Contains(t, err.Error(), "dataset-fashion-mnist")
+}
+
+// TestNoGPUSaysRunOnTheCPU asks for a GPU where none is usable (as on CI):
+// the error names the -device flag and the way out.
+func TestNoGPUSaysRunOnTheCPU(t *testing.T) {
+	if g, err := device.GPU(0); err == nil {
+		require.NoError(t, g.Close())
+		t.Skip("a usable GPU is present")
+	}
+	for _, spec := range []string{"gpu", "gpu:0"} {
+		t.Run(spec, func(t *testing.T) {
+			c, err := parseFlags([]string{"-device", spec, "-resize", "32", "-data", "/nonexistent/data"}, io.Discard)
+			require.NoError(t, err)
+			err = run(t.Context(), c, io.Discard, io.Discard)
+			assert.ErrorIs(t, err, device.ErrNoGPU)
+			assert.ErrorContains(t, err, "-device "+spec+": gpu(0): no usable GPU: ")
+			assert.True(t, strings.HasSuffix(err.Error(), "; run with -device cpu"), err.Error())
+		})
+	}
+}
+
+// TestLibraryErrorsInFlags checks that each typed error of vgg and device,
+// which gives its fix in API terms, reaches the user in flags.
+func TestLibraryErrorsInFlags(t *testing.T) {
+	c, err := parseFlags([]string{"-device", "gpu:1"}, io.Discard)
+	require.NoError(t, err)
+	cause := errors.New("cause")
+	saved := &vgg.TrainState{Epoch: 1, Batch: 1, Seed: 1, BatchSize: 8, TrainLen: 16, Sample: []int{1, 32, 32}}
+	all := []vgg.Setting{vgg.SettingImageSize, vgg.SettingHidden, vgg.SettingChannels}
+	for _, tc := range []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"GPU missing", &device.GPUError{Index: 1, Reason: "cannot load libcuda.so.1", Err: cause},
+			"-device gpu:1: gpu(1): no usable GPU: cannot load libcuda.so.1; run with -device cpu"},
+		{"GPU self-check", &device.GPUError{Index: 1, Reason: "self-check against the reference backend failed: GEMM output 3", SelfCheck: true, Err: cause},
+			"-device gpu:1: gpu(1): no usable GPU: self-check against the reference backend failed: GEMM output 3; " +
+				"the GPU libraries are unusable on this card: try -precision fp32, another driver or cuDNN, or run with -device cpu"},
+		{"checkpoint exists", &vgg.CheckpointExistsError{Path: "ckpt/checkpoint.safetensors"},
+			"checkpoint ckpt/checkpoint.safetensors exists: pass -resume to continue it, or remove it / choose another -checkpoint directory"},
+		{"resume: image size", &vgg.ResumeError{Checkpoint: "c", Mismatch: vgg.MismatchSample, Saved: saved, Sample: []int{1, 64, 64}},
+			"checkpoint c was trained on samples (1, 32, 32), these flags give (1, 64, 64): resume with -resize 32"},
+		{"resume: examples", &vgg.ResumeError{Checkpoint: "c", Mismatch: vgg.MismatchTrainLen, Saved: saved, TrainLen: 8},
+			"checkpoint c was trained on 16 examples, these flags give 8: resume on the same data (the same -data and -train-limit)"},
+		{"resume: seed", &vgg.ResumeError{Checkpoint: "c", Mismatch: vgg.MismatchSeed, Saved: saved, Seed: 2},
+			"checkpoint c was trained with -seed 1, this run has -seed 2: resume with -seed 1"},
+		{"resume: batch size", &vgg.ResumeError{Checkpoint: "c", Mismatch: vgg.MismatchBatchSize, Saved: saved, BatchSize: 4},
+			"checkpoint c stopped in the middle of epoch 2 with -batch-size 8, this run has -batch-size 4: resume with -batch-size 8"},
+		{"resume: batches", &vgg.ResumeError{Checkpoint: "c", Mismatch: vgg.MismatchBatches, Saved: saved, Batches: 1},
+			"checkpoint c stopped after batch 1 of epoch 2, but the training set has only 1 batches: resume on the same data (the same -data and -train-limit)"},
+		{"layer too large", &vgg.SizeError{Sample: []int{1, 224, 224}, Layer: "dense0", Params: 1 << 32, Limit: vgg.MaxLayerParams, Lower: []vgg.Setting{vgg.SettingHidden, vgg.SettingImageSize}},
+			"-resize 224 (224x224 inputs): layer dense0 would have 4294967296 parameters, more than the 2147483648 one layer may have: lower the hidden width (-hidden) or the image size (-resize)"},
+		{"conv overflow", &vgg.SizeError{Sample: []int{1, 224, 224}, Layer: "block1.conv0", Overflow: true, Lower: []vgg.Setting{vgg.SettingChannels, vgg.SettingImageSize}},
+			"-resize 224 (224x224 inputs): layer block1.conv0: its parameter, FLOP or activation count overflows 64-bit integers: lower the channels (raise -ratio) or the image size (-resize)"},
+		{"pool overflow", &vgg.SizeError{Sample: []int{1, 224, 224}, Layer: "block1.pool", Overflow: true, Lower: []vgg.Setting{vgg.SettingImageSize}},
+			"-resize 224 (224x224 inputs): layer block1.pool: its parameter, FLOP or activation count overflows 64-bit integers: lower the image size (-resize)"},
+		{"network memory", &vgg.SizeError{Sample: []int{1, 224, 224}, Params: 1000, Bytes: 100 << 30, Limit: vgg.MaxNetworkBytes, Lower: all},
+			"-resize 224 (224x224 inputs): the network needs 100.0 GiB for its 1000 parameters, their gradients and one image's activations, more than the 64 GiB limit: " +
+				"lower the image size (-resize), the hidden width (-hidden) or the channels (raise -ratio)"},
+		{"network overflow", &vgg.SizeError{Sample: []int{1, 224, 224}, Overflow: true, Lower: all},
+			"-resize 224 (224x224 inputs): the network's counts overflow 64-bit integers: lower the image size (-resize), the hidden width (-hidden) or the channels (raise -ratio)"},
+		{"checkpoint of another network", &vgg.CheckpointError{File: "c", Problems: []string{"dense0: shape"}},
+			"vgg: checkpoint c does not fit this network (load it into a network built like the one that saved it, or train from scratch):\n  dense0: shape\n" +
+				"resume with the flags it was trained with (the same -arch, -ratio, -hidden and -resize), or train from scratch without -resume"},
+		{"checkpoint of another architecture", &vgg.CheckpointError{File: "c", Problems: []string{"arch"}, Trained: vgg.Arch{{Convs: 1, Channels: 2}}, Network: vgg.Arch{{Convs: 1, Channels: 4}}},
+			"vgg: checkpoint c does not fit this network (load it into a network built like the one that saved it, or train from scratch):\n  arch\n" +
+				"resume with the -arch and -ratio that give its blocks [{1 2}] (these flags give [{1 4}]), or train from scratch without -resume"},
+		{"interrupted without a checkpoint", &vgg.InterruptedError{Epoch: 2, Batch: 3},
+			"training interrupted in epoch 2 after 3 batches; no checkpoint saved (pass -checkpoint DIR to keep progress)"},
+		{"no data", &fashionmnist.NotFoundError{Dir: "/d", Missing: []string{"x"}},
+			"fashionmnist: no x in /d: install the Debian package dataset-fashion-mnist (apt-get install dataset-fashion-mnist) or load the data from a directory that holds the four IDX files; " +
+				"pass that directory as -data DIR"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := withFlagAdvice(c, tc.err)
+			assert.EqualError(t, got, tc.want)
+			assert.ErrorIs(t, got, tc.err, "the library's error stays in the chain")
+		})
+	}
+	assert.Same(t, cause, withFlagAdvice(c, cause), "other errors pass as they are")
+	interrupted := &vgg.InterruptedError{Epoch: 2, Batch: 3, Checkpoint: "ckpt/checkpoint.safetensors"}
+	assert.Same(t, interrupted, withFlagAdvice(c, interrupted), "main says how to resume a saved interruption")
+	assert.ErrorIs(t, withFlagAdvice(c, &vgg.InterruptedError{}), vgg.ErrInterrupted, "main still sees the interruption")
+}
+
+// TestResumeAdviceNamesTheFlag trains one epoch into a checkpoint, then runs
+// again with flags that cannot continue it: each error names the flag to
+// change.
+func TestResumeAdviceNamesTheFlag(t *testing.T) {
+	data, ckpt := t.TempDir(), t.TempDir()
+	writeFixture(t, data, 16, 8)
+	path := filepath.Join(ckpt, vgg.CheckpointFile)
+	first := func(args ...string) []string {
+		return append(append(tinyFlags(data, ckpt), "-epochs", "1", "-quiet"), args...)
+	}
+	c, err := parseFlags(first(), io.Discard)
+	require.NoError(t, err)
+	require.NoError(t, run(t.Context(), c, io.Discard, io.Discard))
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no -resume", nil, "checkpoint " + path + " exists: pass -resume to continue it, or remove it / choose another -checkpoint directory"},
+		{"-seed", []string{"-resume", "-epochs", "2", "-seed", "2"}, "checkpoint " + path + " was trained with -seed 1, this run has -seed 2: resume with -seed 1"},
+		{"-resize", []string{"-resume", "-epochs", "2", "-resize", "64"}, "these flags give (1, 64, 64): resume with -resize 32"},
+		{"-train-limit", []string{"-resume", "-epochs", "2", "-train-limit", "8"}, "was trained on 16 examples, these flags give 8: resume on the same data (the same -data and -train-limit)"},
+		{"-hidden", []string{"-resume", "-epochs", "2", "-hidden", "8"}, "\nresume with the flags it was trained with (the same -arch, -ratio, -hidden and -resize), or train from scratch without -resume"},
+		{"-arch", []string{"-resume", "-epochs", "2", "-arch", "vgg13"}, "\nresume with the -arch and -ratio that give its blocks [{1 1} {1 2} {2 4} {2 8} {2 8}] (these flags give [{2 1} {2 2} {2 4} {2 8} {2 8}])"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := parseFlags(first(tc.args...), io.Discard)
+			require.NoError(t, err)
+			err = run(t.Context(), c, io.Discard, io.Discard)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
 }

@@ -20,7 +20,7 @@ import (
 )
 
 // CheckPath reports whether path names a format Save can write (.png or
-// .svg), so a bad -plot flag fails before training starts.
+// .svg), so a bad path fails before training starts.
 func CheckPath(path string) error {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".png", ".svg":
