@@ -200,7 +200,7 @@ func TestResumeRefusesADifferentRun(t *testing.T) {
 			"does not fit this network",
 			"features.0.weight: shape (3, 1, 3, 3) in the file, (4, 1, 3, 3) in the network",
 			"classifier.6.weight: shape (4, 12) in the file, (3, 12) in the network",
-			`"arch": trained with blocks [{1 3} {2 5}], the network has [{1 4} {2 5}]`,
+			`"arch": trained with blocks ((1, 3), (2, 5)), the network has ((1, 4), (2, 5))`,
 		}, nil, func(t *testing.T, err error) {
 			var ce *CheckpointError
 			require.ErrorAs(t, err, &ce)

@@ -70,6 +70,21 @@ func (a Arch) Validate() error {
 	return nil
 }
 
+// String writes the architecture as the book writes conv_arch, one
+// (convolutions, channels) pair per block: ((1, 64), (1, 128), ...).
+func (a Arch) String() string {
+	var b strings.Builder
+	b.WriteByte('(')
+	for i, blk := range a {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "(%d, %d)", blk.Convs, blk.Channels)
+	}
+	b.WriteByte(')')
+	return b.String()
+}
+
 // Halvings is how many times the blocks halve the input; an input side must
 // be at least 2^Halvings.
 func (a Arch) Halvings() int { return len(a) }

@@ -133,3 +133,17 @@ func TestParamNamesFollowTorchvision(t *testing.T) {
 	assert.Equal(t, []int{4, 1, 3, 3}, net.Params()[0].Shape)
 	assert.Equal(t, []int{10, 32}, net.Params()[len(names)-2].Shape)
 }
+
+func TestArchString(t *testing.T) {
+	tests := []struct {
+		arch Arch
+		want string
+	}{
+		{Arch11(), "((1, 64), (1, 128), (2, 256), (2, 512), (2, 512))"},
+		{Arch{{Convs: 1, Channels: 8}}, "((1, 8))"},
+		{nil, "()"},
+	}
+	for _, tc := range tests {
+		assert.Equal(t, tc.want, tc.arch.String())
+	}
+}

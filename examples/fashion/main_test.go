@@ -355,7 +355,7 @@ func TestLibraryErrorsInFlags(t *testing.T) {
 				"resume with the flags it was trained with (the same -arch, -ratio, -hidden and -resize), or train from scratch without -resume"},
 		{"checkpoint of another architecture", &vgg.CheckpointError{File: "c", Problems: []string{"arch"}, Trained: vgg.Arch{{Convs: 1, Channels: 2}}, Network: vgg.Arch{{Convs: 1, Channels: 4}}},
 			"vgg: checkpoint c does not fit this network (load it into a network built like the one that saved it, or train from scratch):\n  arch\n" +
-				"resume with the -arch and -ratio that give its blocks [{1 2}] (these flags give [{1 4}]), or train from scratch without -resume"},
+				"resume with the -arch and -ratio that give its blocks ((1, 2)) (these flags give ((1, 4))), or train from scratch without -resume"},
 		{"interrupted without a checkpoint", &vgg.InterruptedError{Epoch: 2, Batch: 3},
 			"training interrupted in epoch 2 after 3 batches; no checkpoint saved (pass -checkpoint DIR to keep progress)"},
 		{"no data", &fashionmnist.NotFoundError{Dir: "/d", Missing: []string{"x"}},
@@ -397,7 +397,7 @@ func TestResumeAdviceNamesTheFlag(t *testing.T) {
 		{"-resize", []string{"-resume", "-epochs", "2", "-resize", "64"}, "these flags give (1, 64, 64): resume with -resize 32"},
 		{"-train-limit", []string{"-resume", "-epochs", "2", "-train-limit", "8"}, "was trained on 16 examples, these flags give 8: resume on the same data (the same -data and -train-limit)"},
 		{"-hidden", []string{"-resume", "-epochs", "2", "-hidden", "8"}, "\nresume with the flags it was trained with (the same -arch, -ratio, -hidden and -resize), or train from scratch without -resume"},
-		{"-arch", []string{"-resume", "-epochs", "2", "-arch", "vgg13"}, "\nresume with the -arch and -ratio that give its blocks [{1 1} {1 2} {2 4} {2 8} {2 8}] (these flags give [{2 1} {2 2} {2 4} {2 8} {2 8}])"},
+		{"-arch", []string{"-resume", "-epochs", "2", "-arch", "vgg13"}, "\nresume with the -arch and -ratio that give its blocks ((1, 1), (1, 2), (2, 4), (2, 8), (2, 8)) (these flags give ((2, 1), (2, 2), (2, 4), (2, 8), (2, 8)))"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, err := parseFlags(first(tc.args...), io.Discard)
