@@ -108,13 +108,6 @@ func (o *openBLAS) sgemm(transA, transB bool, m, n, k int, a []float32, lda int,
 		C.float(beta), (*C.float)(unsafe.Pointer(&c[0])), C.int(ldc))
 }
 
-func cbool(b bool) C.int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
 func (o *openBLAS) name() string {
 	if o.config == "" {
 		return fmt.Sprintf("OpenBLAS (%s)", o.path)
