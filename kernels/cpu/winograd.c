@@ -66,7 +66,8 @@ VGGO_SIMD static void vggo_wino_dy_row(const float *s, float *o, size_t xs, int 
 // row r%tH of image r/tH) of x (N,C,H,W), padded by 1:
 // v[(xi*C + c)*T + t] = (Bᵀ d B)[xi] for the 6x6 input tile d of tile t,
 // T = (r1-r0)*tW. tmp holds 12*vggo_wino_pitch(tW) floats. avx: use the
-// AVX-512 row pass (only where vggo_avx512 says so); likewise below.
+// AVX-512 row pass (only where vggo_avx512 says so; off x86-64 there is
+// none and avx is ignored); likewise below.
 VGGO_SIMD void vggo_wino_in(const float *restrict x, float *restrict v, int C, int H, int W, int tH, int tW,
                             int r0, int r1, float *restrict tmp, int avx) {
 	int wp = 4 * tW + 2, pitch = vggo_wino_pitch(tW);
