@@ -235,9 +235,9 @@ func (c *config) open(spec libSpec, symbols []string) (*lib, error) {
 		if err == nil {
 			return c.resolve(&lib{path: so, main: h}, symbols)
 		}
-		lerr.Tried = append(lerr.Tried, so+" (system search: LD_LIBRARY_PATH, ld.so cache, /lib, /usr/lib): "+dlText(err))
+		lerr.Tried = append(lerr.Tried, so+" (system search: LD_LIBRARY_PATH, ld.so cache, /lib, /usr/lib): "+dl.Message(err))
 		if sysErr == "" {
-			sysErr = dlText(err)
+			sysErr = dl.Message(err)
 		}
 	}
 	for _, d := range last {
@@ -261,7 +261,7 @@ func (c *config) openAt(spec libSpec, dir, so, path string) (*lib, error) {
 				// l.close would do nothing here (l.main is not open yet):
 				// close the dependencies already opened, newest first.
 				l.closeDeps()
-				return nil, errors.New(dlText(err))
+				return nil, errors.New(dl.Message(err))
 			}
 			l.deps = append(l.deps, h)
 		}
@@ -274,7 +274,7 @@ func (c *config) openAt(spec libSpec, dir, so, path string) (*lib, error) {
 	h, err := c.opener.Open(path, spec.flags)
 	if err != nil {
 		l.closeDeps()
-		return nil, errors.New(dlText(err))
+		return nil, errors.New(dl.Message(err))
 	}
 	l.main = h
 	return l, nil
@@ -286,19 +286,11 @@ func (c *config) resolve(l *lib, symbols []string) (*lib, error) {
 		p, err := l.main.Lookup(s)
 		if err != nil {
 			_ = l.close()
-			return nil, &SymbolError{Library: l.path, Symbol: s, DlError: dlText(err)}
+			return nil, &SymbolError{Library: l.path, Symbol: s, DlError: dl.Message(err)}
 		}
 		l.fn[i] = p
 	}
 	return l, nil
-}
-
-func dlText(err error) string {
-	var de *dl.Error
-	if errors.As(err, &de) {
-		return de.Msg
-	}
-	return err.Error()
 }
 
 // existing returns the paths of names in dir that exist.

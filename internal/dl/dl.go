@@ -1,7 +1,8 @@
 // Package dl opens shared libraries at run time and resolves their symbols
 // (dlopen, dlsym, dlclose). It is the lowest layer of the GPU binding: the
 // module links against no NVIDIA library, so one binary builds anywhere and
-// decides at run time whether a GPU can be used.
+// decides at run time whether a GPU can be used. The CPU backend loads
+// OpenBLAS with it in the same way.
 //
 // Every call that can fail reads dlerror on the same OS thread as the failing
 // call (the error state is per thread), and keeps its text in the returned
@@ -44,6 +45,16 @@ type Error struct {
 
 func (e *Error) Error() string {
 	return fmt.Sprintf("%s %s: %s", e.Op, e.Name, e.Msg)
+}
+
+// Message is the loader's own text for err: the Msg of the *Error in err's
+// chain (dlerror's message, which names the library), else err's text.
+func Message(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Msg
+	}
+	return err.Error()
 }
 
 // Opener opens shared libraries. *System is the real loader; tests of the

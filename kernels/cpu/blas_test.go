@@ -2,6 +2,7 @@ package cpu
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -51,4 +52,16 @@ func TestMissingOpenBLAS(t *testing.T) {
 	assert.Contains(t, err.Error(), "/nonexistent/libopenblas.so.0")
 	assert.Contains(t, err.Error(), "apt-get install libopenblas0-pthread")
 	assert.Contains(t, err.Error(), OpenBLASEnv)
+}
+
+// TestOpenBLASWithoutSgemm checks that a library that loads but lacks
+// cblas_sgemm is reported with the loader's message, which names the symbol.
+func TestOpenBLASWithoutSgemm(t *testing.T) {
+	_, err := loadOpenBLAS([]string{"libm.so.6"})
+	require.Error(t, err)
+	if strings.Contains(err.Error(), "CGO_ENABLED=0") {
+		t.Skip("a build without cgo loads no library")
+	}
+	assert.Contains(t, err.Error(), "libm.so.6")
+	assert.Contains(t, err.Error(), "cblas_sgemm")
 }

@@ -13,9 +13,10 @@
 // results up to rounding. Description says which one runs.
 //
 // Pooling, ReLU, im2col, col2im and the Winograd transforms are C loops
-// the compiler vectorizes (Go loops without cgo, which has no Winograd
-// path); dropout, softmax and SGD are Go loops; all are split
-// across the same workers. Scratch memory (im2col columns, per-worker filter gradients)
+// the compiler vectorizes (simd.c, direct.c, winograd.c; Go loops without
+// cgo, which has no Winograd path); dropout, softmax and SGD are Go loops;
+// all are split across the same workers. The C builds on any architecture;
+// its AVX-512 paths only on amd64 (cpu.h says where they are). Scratch memory (im2col columns, per-worker filter gradients)
 // is owned by the backend, sized at first use and reused, so a training step
 // of a fixed shape allocates nothing.
 //

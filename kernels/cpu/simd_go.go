@@ -4,7 +4,7 @@ package cpu
 
 import "github.com/vggo/vggo/kernels"
 
-// The Go twins of the C loops in simd_cgo.go, for builds without cgo.
+// The Go twins of the C loops in simd.c, for builds without cgo.
 
 func reluRange(x, y []float32) {
 	y = y[:len(x)]
