@@ -62,15 +62,7 @@ const (
 	MathTF32     MathMode = C.VG_CUBLAS_TF32_TENSOR_OP_MATH
 )
 
-// CUBLASSymbols lists the dlsym names LoadCUBLAS resolves, in table order.
-// The _v2 names are the handle-based API; the unsuffixed ones are the legacy
-// API with other prototypes.
-func CUBLASSymbols() []string {
-	return []string{"cublasCreate_v2", "cublasDestroy_v2", "cublasGetProperty", "cublasSetStream_v2",
-		"cublasSetMathMode", "cublasSgemm_v2", "cublasSaxpy_v2", "cublasSscal_v2",
-		"cublasGetStatusName", "cublasGetStatusString"}
-}
-
+// The cuBLAS functions, by index into CUBLAS's function table.
 const (
 	cublasCreate = iota
 	cublasDestroy
@@ -82,7 +74,27 @@ const (
 	cublasSscal
 	cublasGetStatusName
 	cublasGetStatusString
+	cublasSymCount
 )
+
+// cublasSyms is cuBLAS's function table: the dlsym name of each index. The
+// _v2 names are the handle-based API; the unsuffixed ones are the legacy
+// API with other prototypes.
+var cublasSyms = [cublasSymCount]symbol{
+	cublasCreate:          {"cublasCreate_v2", required},
+	cublasDestroy:         {"cublasDestroy_v2", required},
+	cublasGetProperty:     {"cublasGetProperty", required},
+	cublasSetStream:       {"cublasSetStream_v2", required},
+	cublasSetMathMode:     {"cublasSetMathMode", required},
+	cublasSgemm:           {"cublasSgemm_v2", required},
+	cublasSaxpy:           {"cublasSaxpy_v2", required},
+	cublasSscal:           {"cublasSscal_v2", required},
+	cublasGetStatusName:   {"cublasGetStatusName", required},
+	cublasGetStatusString: {"cublasGetStatusString", required},
+}
+
+// CUBLASSymbols lists the dlsym names of LoadCUBLAS's table, in index order.
+func CUBLASSymbols() []string { return names(cublasSyms[:]) }
 
 // cublasSpec: libcublas needs libcublasLt of the same major, found in the
 // same directory in every layout (toolkit lib64, pip nvidia/cu13/lib and
@@ -109,7 +121,7 @@ func cublasSpec(majors []int) libSpec {
 // symbol in CUBLASSymbols.
 func LoadCUBLAS(opts ...Option) (*CUBLAS, error) {
 	c := newConfig(opts)
-	l, err := c.open(cublasSpec(c.majors), CUBLASSymbols())
+	l, err := c.open(cublasSpec(c.majors), cublasSyms[:])
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +138,7 @@ func (b *CUBLAS) check(call int, r C.int) error {
 	if r == 0 {
 		return nil
 	}
-	e := &Error{Lib: "cublas", Call: CUBLASSymbols()[call], Code: int(r)}
+	e := &Error{Lib: "cublas", Call: cublasSyms[call].name, Code: int(r)}
 	if s := C.vgc_cublasStatusText(b.lib.fn[cublasGetStatusName], r); s != nil {
 		e.Name = C.GoString(s)
 	}

@@ -112,27 +112,7 @@ type AlgoPerf struct {
 	MathType    int    // pass to SetConvolutionMathType before using Algo
 }
 
-// CUDNNSymbols lists the dlsym names LoadCUDNN resolves, in table order.
-func CUDNNSymbols() []string {
-	return []string{"cudnnGetVersion", "cudnnGetErrorString", "cudnnCreate", "cudnnDestroy", "cudnnSetStream",
-		"cudnnCreateTensorDescriptor", "cudnnSetTensor4dDescriptor", "cudnnDestroyTensorDescriptor",
-		"cudnnCreateFilterDescriptor", "cudnnSetFilter4dDescriptor", "cudnnDestroyFilterDescriptor",
-		"cudnnCreateConvolutionDescriptor", "cudnnSetConvolution2dDescriptor", "cudnnSetConvolutionMathType",
-		"cudnnGetConvolution2dForwardOutputDim", "cudnnDestroyConvolutionDescriptor",
-		"cudnnGetConvolutionForwardAlgorithmMaxCount", "cudnnGetConvolutionForwardAlgorithm_v7",
-		"cudnnFindConvolutionForwardAlgorithm", "cudnnGetConvolutionForwardWorkspaceSize", "cudnnConvolutionForward",
-		"cudnnGetConvolutionBackwardDataAlgorithmMaxCount", "cudnnGetConvolutionBackwardDataAlgorithm_v7",
-		"cudnnFindConvolutionBackwardDataAlgorithm", "cudnnGetConvolutionBackwardDataWorkspaceSize",
-		"cudnnConvolutionBackwardData",
-		"cudnnGetConvolutionBackwardFilterAlgorithmMaxCount", "cudnnGetConvolutionBackwardFilterAlgorithm_v7",
-		"cudnnFindConvolutionBackwardFilterAlgorithm", "cudnnGetConvolutionBackwardFilterWorkspaceSize",
-		"cudnnConvolutionBackwardFilter", "cudnnConvolutionBackwardBias", "cudnnAddTensor",
-		"cudnnCreatePoolingDescriptor", "cudnnSetPooling2dDescriptor", "cudnnDestroyPoolingDescriptor",
-		"cudnnPoolingForward", "cudnnPoolingBackward",
-		"cudnnCreateActivationDescriptor", "cudnnSetActivationDescriptor", "cudnnDestroyActivationDescriptor",
-		"cudnnActivationForward", "cudnnActivationBackward"}
-}
-
+// The cuDNN functions, by index into CUDNN's function table.
 const (
 	dnnGetVersion = iota
 	dnnGetErrorString
@@ -177,7 +157,58 @@ const (
 	dnnDestroyActivation
 	dnnActivationFwd
 	dnnActivationBwd
+	cudnnSymCount
 )
+
+// cudnnSyms is cuDNN's function table: the dlsym name of each index.
+var cudnnSyms = [cudnnSymCount]symbol{
+	dnnGetVersion:         {"cudnnGetVersion", required},
+	dnnGetErrorString:     {"cudnnGetErrorString", required},
+	dnnCreate:             {"cudnnCreate", required},
+	dnnDestroy:            {"cudnnDestroy", required},
+	dnnSetStream:          {"cudnnSetStream", required},
+	dnnCreateTensor:       {"cudnnCreateTensorDescriptor", required},
+	dnnSetTensor4d:        {"cudnnSetTensor4dDescriptor", required},
+	dnnDestroyTensor:      {"cudnnDestroyTensorDescriptor", required},
+	dnnCreateFilter:       {"cudnnCreateFilterDescriptor", required},
+	dnnSetFilter4d:        {"cudnnSetFilter4dDescriptor", required},
+	dnnDestroyFilter:      {"cudnnDestroyFilterDescriptor", required},
+	dnnCreateConv:         {"cudnnCreateConvolutionDescriptor", required},
+	dnnSetConv2d:          {"cudnnSetConvolution2dDescriptor", required},
+	dnnSetConvMathType:    {"cudnnSetConvolutionMathType", required},
+	dnnConvOutputDim:      {"cudnnGetConvolution2dForwardOutputDim", required},
+	dnnDestroyConv:        {"cudnnDestroyConvolutionDescriptor", required},
+	dnnFwdMaxCount:        {"cudnnGetConvolutionForwardAlgorithmMaxCount", required},
+	dnnFwdGet:             {"cudnnGetConvolutionForwardAlgorithm_v7", required},
+	dnnFwdFind:            {"cudnnFindConvolutionForwardAlgorithm", required},
+	dnnFwdWorkspace:       {"cudnnGetConvolutionForwardWorkspaceSize", required},
+	dnnFwd:                {"cudnnConvolutionForward", required},
+	dnnBwdDataMaxCount:    {"cudnnGetConvolutionBackwardDataAlgorithmMaxCount", required},
+	dnnBwdDataGet:         {"cudnnGetConvolutionBackwardDataAlgorithm_v7", required},
+	dnnBwdDataFind:        {"cudnnFindConvolutionBackwardDataAlgorithm", required},
+	dnnBwdDataWorkspace:   {"cudnnGetConvolutionBackwardDataWorkspaceSize", required},
+	dnnBwdData:            {"cudnnConvolutionBackwardData", required},
+	dnnBwdFilterMaxCount:  {"cudnnGetConvolutionBackwardFilterAlgorithmMaxCount", required},
+	dnnBwdFilterGet:       {"cudnnGetConvolutionBackwardFilterAlgorithm_v7", required},
+	dnnBwdFilterFind:      {"cudnnFindConvolutionBackwardFilterAlgorithm", required},
+	dnnBwdFilterWorkspace: {"cudnnGetConvolutionBackwardFilterWorkspaceSize", required},
+	dnnBwdFilter:          {"cudnnConvolutionBackwardFilter", required},
+	dnnBwdBias:            {"cudnnConvolutionBackwardBias", required},
+	dnnAddTensor:          {"cudnnAddTensor", required},
+	dnnCreatePooling:      {"cudnnCreatePoolingDescriptor", required},
+	dnnSetPooling2d:       {"cudnnSetPooling2dDescriptor", required},
+	dnnDestroyPooling:     {"cudnnDestroyPoolingDescriptor", required},
+	dnnPoolingFwd:         {"cudnnPoolingForward", required},
+	dnnPoolingBwd:         {"cudnnPoolingBackward", required},
+	dnnCreateActivation:   {"cudnnCreateActivationDescriptor", required},
+	dnnSetActivation:      {"cudnnSetActivationDescriptor", required},
+	dnnDestroyActivation:  {"cudnnDestroyActivationDescriptor", required},
+	dnnActivationFwd:      {"cudnnActivationForward", required},
+	dnnActivationBwd:      {"cudnnActivationBackward", required},
+}
+
+// CUDNNSymbols lists the dlsym names of LoadCUDNN's table, in index order.
+func CUDNNSymbols() []string { return names(cudnnSyms[:]) }
 
 // cudnnSpec: libcudnn.so.9 is a shim that dlopens its sub-libraries by
 // soname. When it is found in a directory, the sub-libraries of the legacy
@@ -209,7 +240,7 @@ func cudnnSpec() libSpec {
 // as cuBLAS (nvidia-cudnn-cu13 with CUDA 13).
 func LoadCUDNN(opts ...Option) (*CUDNN, error) {
 	c := newConfig(opts)
-	l, err := c.open(cudnnSpec(), CUDNNSymbols())
+	l, err := c.open(cudnnSpec(), cudnnSyms[:])
 	if err != nil {
 		return nil, err
 	}
@@ -231,7 +262,7 @@ func (d *CUDNN) check(call int, r C.int) error {
 	if r == 0 {
 		return nil
 	}
-	e := &Error{Lib: "cudnn", Call: CUDNNSymbols()[call], Code: int(r)}
+	e := &Error{Lib: "cudnn", Call: cudnnSyms[call].name, Code: int(r)}
 	if s := C.vgc_cudnnGetErrorString(d.lib.fn[dnnGetErrorString], r); s != nil {
 		e.Name = C.GoString(s)
 	}

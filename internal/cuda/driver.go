@@ -116,7 +116,7 @@ type Driver struct {
 func LoadDriver(opts ...Option) (*Driver, error) {
 	c := newConfig(opts)
 	spec := libSpec{sonames: []string{"libcuda.so.1"}, flags: dl.Now | dl.Local | dl.NoDelete}
-	l, err := c.open(spec, DriverSymbols())
+	l, err := c.open(spec, driverSyms[:])
 	if err != nil {
 		return nil, err
 	}
@@ -131,22 +131,7 @@ func (d *Driver) Path() string { return d.lib.path }
 // while contexts may exist.
 func (d *Driver) Close() error { return d.lib.close() }
 
-// DriverSymbols lists the dlsym names LoadDriver resolves, in table order.
-func DriverSymbols() []string {
-	return []string{
-		"cuInit", "cuDriverGetVersion", "cuDeviceGetCount", "cuDeviceGet", "cuDeviceGetName",
-		"cuDeviceTotalMem_v2", "cuDeviceGetAttribute", "cuDevicePrimaryCtxRetain",
-		"cuDevicePrimaryCtxRelease_v2", "cuDevicePrimaryCtxSetFlags_v2", "cuCtxSetCurrent",
-		"cuCtxGetCurrent", "cuCtxSynchronize", "cuMemGetInfo_v2", "cuMemAlloc_v2", "cuMemFree_v2",
-		"cuMemAllocHost_v2", "cuMemFreeHost", "cuMemcpyHtoD_v2", "cuMemcpyDtoH_v2", "cuMemcpyDtoD_v2",
-		"cuMemcpyHtoDAsync_v2", "cuMemcpyDtoHAsync_v2", "cuMemcpyDtoDAsync_v2", "cuMemsetD32_v2",
-		"cuMemsetD32Async", "cuStreamCreate", "cuStreamSynchronize", "cuStreamDestroy_v2",
-		"cuEventCreate", "cuEventRecord", "cuEventSynchronize", "cuEventElapsedTime",
-		"cuEventDestroy_v2", "cuModuleLoadDataEx", "cuModuleUnload", "cuModuleGetFunction",
-		"cuLaunchKernel", "cuGetErrorName", "cuGetErrorString",
-	}
-}
-
+// The driver functions, by index into Driver's function table.
 const (
 	cuInit = iota
 	cuDriverGetVersion
@@ -188,7 +173,55 @@ const (
 	cuLaunchKernel
 	cuGetErrorName
 	cuGetErrorString
+	driverSymCount
 )
+
+// driverSyms is the driver's function table: the dlsym name of each index.
+var driverSyms = [driverSymCount]symbol{
+	cuInit:                     {"cuInit", required},
+	cuDriverGetVersion:         {"cuDriverGetVersion", required},
+	cuDeviceGetCount:           {"cuDeviceGetCount", required},
+	cuDeviceGet:                {"cuDeviceGet", required},
+	cuDeviceGetName:            {"cuDeviceGetName", required},
+	cuDeviceTotalMem:           {"cuDeviceTotalMem_v2", required},
+	cuDeviceGetAttribute:       {"cuDeviceGetAttribute", required},
+	cuDevicePrimaryCtxRetain:   {"cuDevicePrimaryCtxRetain", required},
+	cuDevicePrimaryCtxRelease:  {"cuDevicePrimaryCtxRelease_v2", required},
+	cuDevicePrimaryCtxSetFlags: {"cuDevicePrimaryCtxSetFlags_v2", required},
+	cuCtxSetCurrent:            {"cuCtxSetCurrent", required},
+	cuCtxGetCurrent:            {"cuCtxGetCurrent", required},
+	cuCtxSynchronize:           {"cuCtxSynchronize", required},
+	cuMemGetInfo:               {"cuMemGetInfo_v2", required},
+	cuMemAlloc:                 {"cuMemAlloc_v2", required},
+	cuMemFree:                  {"cuMemFree_v2", required},
+	cuMemAllocHost:             {"cuMemAllocHost_v2", required},
+	cuMemFreeHost:              {"cuMemFreeHost", required},
+	cuMemcpyHtoD:               {"cuMemcpyHtoD_v2", required},
+	cuMemcpyDtoH:               {"cuMemcpyDtoH_v2", required},
+	cuMemcpyDtoD:               {"cuMemcpyDtoD_v2", required},
+	cuMemcpyHtoDAsync:          {"cuMemcpyHtoDAsync_v2", required},
+	cuMemcpyDtoHAsync:          {"cuMemcpyDtoHAsync_v2", required},
+	cuMemcpyDtoDAsync:          {"cuMemcpyDtoDAsync_v2", required},
+	cuMemsetD32:                {"cuMemsetD32_v2", required},
+	cuMemsetD32Async:           {"cuMemsetD32Async", required},
+	cuStreamCreate:             {"cuStreamCreate", required},
+	cuStreamSynchronize:        {"cuStreamSynchronize", required},
+	cuStreamDestroy:            {"cuStreamDestroy_v2", required},
+	cuEventCreate:              {"cuEventCreate", required},
+	cuEventRecord:              {"cuEventRecord", required},
+	cuEventSynchronize:         {"cuEventSynchronize", required},
+	cuEventElapsedTime:         {"cuEventElapsedTime", required},
+	cuEventDestroy:             {"cuEventDestroy_v2", required},
+	cuModuleLoadDataEx:         {"cuModuleLoadDataEx", required},
+	cuModuleUnload:             {"cuModuleUnload", required},
+	cuModuleGetFunction:        {"cuModuleGetFunction", required},
+	cuLaunchKernel:             {"cuLaunchKernel", required},
+	cuGetErrorName:             {"cuGetErrorName", required},
+	cuGetErrorString:           {"cuGetErrorString", required},
+}
+
+// DriverSymbols lists the dlsym names of LoadDriver's table, in index order.
+func DriverSymbols() []string { return names(driverSyms[:]) }
 
 func (d *Driver) fn(i int) unsafe.Pointer { return d.lib.fn[i] }
 
@@ -196,7 +229,7 @@ func (d *Driver) check(call int, r C.int) error {
 	if r == 0 {
 		return nil
 	}
-	e := &Error{Lib: "cuda", Call: DriverSymbols()[call], Code: int(r), Name: "CUDA_ERROR_UNKNOWN_CODE"}
+	e := &Error{Lib: "cuda", Call: driverSyms[call].name, Code: int(r), Name: "CUDA_ERROR_UNKNOWN_CODE"}
 	if s := C.vgc_errName(d.fn(cuGetErrorName), r); s != nil {
 		e.Name = C.GoString(s)
 	}
@@ -459,7 +492,7 @@ func (d *Driver) EventDestroy(e Event) error {
 // current context; a JIT failure's log is part of the error.
 func (d *Driver) ModuleLoadData(image []byte) (Module, error) {
 	if len(image) == 0 {
-		return Module{}, &Error{Lib: "cuda", Call: "cuModuleLoadDataEx", Code: 1, Name: "CUDA_ERROR_INVALID_VALUE", Msg: "empty image"}
+		return Module{}, &Error{Lib: "cuda", Call: driverSyms[cuModuleLoadDataEx].name, Code: 1, Name: "CUDA_ERROR_INVALID_VALUE", Msg: "empty image"}
 	}
 	img := C.CBytes(append(image, 0)) // PTX must be NUL-terminated
 	defer C.free(img)

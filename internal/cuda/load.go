@@ -87,8 +87,9 @@ func (e *LibraryError) Hint() string {
 		"nvidia-cublas nvidia-cuda-nvrtc); or run with -device cpu"
 }
 
-// SymbolError reports a library that loaded but lacks a function the binding
-// needs, usually because it is older than the binding supports.
+// SymbolError reports a library that lacks a function of the binding,
+// usually because it is older than the binding supports: a required one at
+// load time, an optional one when it is called.
 type SymbolError struct {
 	// Library is the path the library was opened from.
 	Library string
@@ -96,6 +97,9 @@ type SymbolError struct {
 	Symbol string
 	// DlError is dlerror's message.
 	DlError string
+	// Optional is true for an optional symbol: the library loaded without
+	// it, and only the call that needs it fails.
+	Optional bool
 }
 
 func (e *SymbolError) Error() string {
@@ -123,7 +127,12 @@ type lib struct {
 	path string
 	deps []dl.Library
 	main dl.Library
-	fn   []unsafe.Pointer
+	// syms is the library's table, fn the address of each entry: nil for
+	// an optional symbol the library lacks, whose loader message is in
+	// absent.
+	syms   []symbol
+	fn     []unsafe.Pointer
+	absent map[int]string
 }
 
 func (l *lib) close() error {
@@ -196,8 +205,8 @@ func (c *config) searchDirs(spec libSpec) (first, last []string) {
 }
 
 // open finds and opens the first soname of spec that loads, then resolves
-// every symbol. Errors are *LibraryError or *SymbolError.
-func (c *config) open(spec libSpec, symbols []string) (*lib, error) {
+// the symbols of table. Errors are *LibraryError or *SymbolError.
+func (c *config) open(spec libSpec, table []symbol) (*lib, error) {
 	first, last := c.searchDirs(spec)
 	lerr := &LibraryError{Name: strings.Join(spec.sonames, " or ")}
 	seen := map[string]bool{}
@@ -226,14 +235,14 @@ func (c *config) open(spec libSpec, symbols []string) (*lib, error) {
 	}
 	for _, d := range first {
 		if l, _ := tryDir(d); l != nil {
-			return c.resolve(l, symbols)
+			return c.resolve(l, table)
 		}
 	}
 	var sysErr string
 	for _, so := range spec.sonames {
 		h, err := c.opener.Open(so, spec.flags)
 		if err == nil {
-			return c.resolve(&lib{path: so, main: h}, symbols)
+			return c.resolve(&lib{path: so, main: h}, table)
 		}
 		lerr.Tried = append(lerr.Tried, so+" (system search: LD_LIBRARY_PATH, ld.so cache, /lib, /usr/lib): "+dlText(err))
 		if sysErr == "" {
@@ -242,7 +251,7 @@ func (c *config) open(spec libSpec, symbols []string) (*lib, error) {
 	}
 	for _, d := range last {
 		if l, _ := tryDir(d); l != nil {
-			return c.resolve(l, symbols)
+			return c.resolve(l, table)
 		}
 	}
 	if lerr.DlError == "" {
@@ -277,19 +286,6 @@ func (c *config) openAt(spec libSpec, dir, so, path string) (*lib, error) {
 		return nil, errors.New(dlText(err))
 	}
 	l.main = h
-	return l, nil
-}
-
-func (c *config) resolve(l *lib, symbols []string) (*lib, error) {
-	l.fn = make([]unsafe.Pointer, len(symbols))
-	for i, s := range symbols {
-		p, err := l.main.Lookup(s)
-		if err != nil {
-			_ = l.close()
-			return nil, &SymbolError{Library: l.path, Symbol: s, DlError: dlText(err)}
-		}
-		l.fn[i] = p
-	}
 	return l, nil
 }
 

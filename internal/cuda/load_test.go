@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"unsafe"
@@ -110,7 +111,7 @@ func TestRealLoaderFailures(t *testing.T) {
 			c := newConfig([]Option{WithLibraryPath(tc.dir), WithGetenv(noEnv)})
 			spec := cudnnSpec()
 			spec.toolkit = false // only the given dir and the system search
-			_, err := c.open(spec, CUDNNSymbols())
+			_, err := c.open(spec, cudnnSyms[:])
 			if err == nil {
 				t.Skip("a system cuDNN answered the bare-name search")
 			}
@@ -126,7 +127,7 @@ func TestRealLoaderFailures(t *testing.T) {
 func TestRealLoaderMissingSymbol(t *testing.T) {
 	c := newConfig([]Option{WithGetenv(noEnv)})
 	spec := libSpec{sonames: []string{"libm.so.6"}, flags: dl.Now | dl.Local}
-	_, err := c.open(spec, []string{"cos", "vggo_no_such_symbol"})
+	_, err := c.open(spec, []symbol{{"cos", required}, {"vggo_no_such_symbol", required}})
 	var se *SymbolError
 	require.ErrorAs(t, err, &se)
 	assert.Equal(t, "libm.so.6", se.Library)
@@ -139,15 +140,14 @@ func TestRealLoaderMissingSymbol(t *testing.T) {
 // for GPU results.
 type fakeOpener struct {
 	loadable map[string]bool // paths that open
-	missing  string          // a symbol no library has
+	missing  []string        // symbols no library has
 	opened   []string
 	closed   []string
 }
 
 type fakeLib struct {
-	path    string
-	missing string
-	f       *fakeOpener
+	path string
+	f    *fakeOpener
 }
 
 func (f *fakeOpener) Open(path string, _ dl.Flags) (dl.Library, error) {
@@ -155,7 +155,7 @@ func (f *fakeOpener) Open(path string, _ dl.Flags) (dl.Library, error) {
 	if !f.loadable[path] {
 		return nil, &dl.Error{Op: "dlopen", Name: path, Msg: path + ": cannot open shared object file: No such file or directory"}
 	}
-	return &fakeLib{path: path, missing: f.missing, f: f}, nil
+	return &fakeLib{path: path, f: f}, nil
 }
 
 func (l *fakeLib) Path() string { return l.path }
@@ -164,7 +164,7 @@ func (l *fakeLib) Close() error {
 	return nil
 }
 func (l *fakeLib) Lookup(s string) (unsafe.Pointer, error) {
-	if s == l.missing {
+	if slices.Contains(l.f.missing, s) {
 		return nil, &dl.Error{Op: "dlsym", Name: s, Msg: l.path + ": undefined symbol: " + s}
 	}
 	return unsafe.Pointer(l), nil
@@ -174,7 +174,7 @@ func TestFakeLoaderPaths(t *testing.T) {
 	for _, tc := range []struct {
 		name       string
 		loadable   map[string]bool
-		missing    string
+		missing    []string
 		load       func(...Option) error
 		wantLib    string // LibraryError.Name, or "" when a SymbolError is expected
 		wantSymbol string
@@ -182,11 +182,11 @@ func TestFakeLoaderPaths(t *testing.T) {
 		{name: "no driver", load: func(o ...Option) error { _, err := LoadDriver(o...); return err }, wantLib: "libcuda.so.1"},
 		{name: "no cublas 13 or 12", load: func(o ...Option) error { _, err := LoadCUBLAS(o...); return err }, wantLib: "libcublas.so.13 or libcublas.so.12"},
 		{name: "no nvrtc", load: func(o ...Option) error { _, err := LoadNVRTC(o...); return err }, wantLib: "libnvrtc.so.13 or libnvrtc.so.12"},
-		{name: "driver lacks a symbol", loadable: map[string]bool{"libcuda.so.1": true}, missing: "cuMemAlloc_v2",
+		{name: "driver lacks a symbol", loadable: map[string]bool{"libcuda.so.1": true}, missing: []string{"cuMemAlloc_v2"},
 			load: func(o ...Option) error { _, err := LoadDriver(o...); return err }, wantSymbol: "cuMemAlloc_v2"},
-		{name: "cublas 12 lacks a symbol", loadable: map[string]bool{"libcublas.so.12": true}, missing: "cublasSgemm_v2",
+		{name: "cublas 12 lacks a symbol", loadable: map[string]bool{"libcublas.so.12": true}, missing: []string{"cublasSgemm_v2"},
 			load: func(o ...Option) error { _, err := LoadCUBLAS(o...); return err }, wantSymbol: "cublasSgemm_v2"},
-		{name: "cudnn lacks a symbol", loadable: map[string]bool{"libcudnn.so.9": true}, missing: "cudnnConvolutionForward",
+		{name: "cudnn lacks a symbol", loadable: map[string]bool{"libcudnn.so.9": true}, missing: []string{"cudnnConvolutionForward"},
 			load: func(o ...Option) error { _, err := LoadCUDNN(o...); return err }, wantSymbol: "cudnnConvolutionForward"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
