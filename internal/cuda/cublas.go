@@ -16,12 +16,6 @@ static int vgc_cublasSgemm_v2(void *f, vgCublasHandle h, int ta, int tb, int m, 
 		vgCUdeviceptr a, int lda, vgCUdeviceptr b, int ldb, float beta, vgCUdeviceptr c, int ldc) {
 	return ((vg_pfn_cublasSgemm_v2)f)(h, ta, tb, m, n, k, &alpha, VG_DP(a), lda, VG_DP(b), ldb, &beta, VG_DP(c), ldc);
 }
-static int vgc_cublasSaxpy_v2(void *f, vgCublasHandle h, int n, float alpha, vgCUdeviceptr x, int incx, vgCUdeviceptr y, int incy) {
-	return ((vg_pfn_cublasSaxpy_v2)f)(h, n, &alpha, VG_DP(x), incx, VG_DP(y), incy);
-}
-static int vgc_cublasSscal_v2(void *f, vgCublasHandle h, int n, float alpha, vgCUdeviceptr x, int incx) {
-	return ((vg_pfn_cublasSscal_v2)f)(h, n, &alpha, VG_DP(x), incx);
-}
 static const char *vgc_cublasStatusText(void *f, int s) { return ((vg_pfn_cublasGetStatusName)f)(s); }
 */
 import "C"
@@ -70,8 +64,6 @@ const (
 	cublasSetStream
 	cublasSetMathMode
 	cublasSgemm
-	cublasSaxpy
-	cublasSscal
 	cublasGetStatusName
 	cublasGetStatusString
 	cublasSymCount
@@ -87,8 +79,6 @@ var cublasSyms = [cublasSymCount]symbol{
 	cublasSetStream:       {"cublasSetStream_v2", required},
 	cublasSetMathMode:     {"cublasSetMathMode", required},
 	cublasSgemm:           {"cublasSgemm_v2", required},
-	cublasSaxpy:           {"cublasSaxpy_v2", required},
-	cublasSscal:           {"cublasSscal_v2", required},
 	cublasGetStatusName:   {"cublasGetStatusName", required},
 	cublasGetStatusString: {"cublasGetStatusString", required},
 }
@@ -189,14 +179,4 @@ func (b *CUBLAS) Sgemm(h BLASHandle, transA, transB Operation, m, n, k int, alph
 	r := C.vgc_cublasSgemm_v2(b.lib.fn[cublasSgemm], h.h, C.int(transA), C.int(transB), C.int(m), C.int(n), C.int(k),
 		C.float(alpha), C.vgCUdeviceptr(a), C.int(lda), C.vgCUdeviceptr(bm), C.int(ldb), C.float(beta), C.vgCUdeviceptr(c), C.int(ldc))
 	return b.check(cublasSgemm, r)
-}
-
-// Saxpy is cublasSaxpy_v2: y += alpha*x.
-func (b *CUBLAS) Saxpy(h BLASHandle, n int, alpha float32, x DevicePtr, incx int, y DevicePtr, incy int) error {
-	return b.check(cublasSaxpy, C.vgc_cublasSaxpy_v2(b.lib.fn[cublasSaxpy], h.h, C.int(n), C.float(alpha), C.vgCUdeviceptr(x), C.int(incx), C.vgCUdeviceptr(y), C.int(incy)))
-}
-
-// Sscal is cublasSscal_v2: x *= alpha.
-func (b *CUBLAS) Sscal(h BLASHandle, n int, alpha float32, x DevicePtr, incx int) error {
-	return b.check(cublasSscal, C.vgc_cublasSscal_v2(b.lib.fn[cublasSscal], h.h, C.int(n), C.float(alpha), C.vgCUdeviceptr(x), C.int(incx)))
 }

@@ -106,6 +106,11 @@ type Function struct{ h C.vgCUfunction }
 //
 // A Driver is safe for concurrent use only in the sense that its function
 // table never changes; the CUDA objects it creates follow CUDA's rules.
+//
+// Optional symbols: the functions of methods the backend does not call are
+// optional in the driver's table (a driver without one still loads), and
+// such a method returns a *SymbolError, with Optional set, when the loaded
+// driver lacks its function.
 type Driver struct {
 	lib *lib
 }
@@ -177,6 +182,10 @@ const (
 )
 
 // driverSyms is the driver's function table: the dlsym name of each index.
+// The optional ones are calls the backend does not make (the synchronous
+// copies and memset, CtxGetCurrent, CtxSynchronize, MemGetInfo,
+// EventElapsedTime): a driver without one still loads, and only calling that
+// method fails, with a *SymbolError.
 var driverSyms = [driverSymCount]symbol{
 	cuInit:                     {"cuInit", required},
 	cuDriverGetVersion:         {"cuDriverGetVersion", required},
@@ -189,20 +198,20 @@ var driverSyms = [driverSymCount]symbol{
 	cuDevicePrimaryCtxRelease:  {"cuDevicePrimaryCtxRelease_v2", required},
 	cuDevicePrimaryCtxSetFlags: {"cuDevicePrimaryCtxSetFlags_v2", required},
 	cuCtxSetCurrent:            {"cuCtxSetCurrent", required},
-	cuCtxGetCurrent:            {"cuCtxGetCurrent", required},
-	cuCtxSynchronize:           {"cuCtxSynchronize", required},
-	cuMemGetInfo:               {"cuMemGetInfo_v2", required},
+	cuCtxGetCurrent:            {"cuCtxGetCurrent", optional},
+	cuCtxSynchronize:           {"cuCtxSynchronize", optional},
+	cuMemGetInfo:               {"cuMemGetInfo_v2", optional},
 	cuMemAlloc:                 {"cuMemAlloc_v2", required},
 	cuMemFree:                  {"cuMemFree_v2", required},
 	cuMemAllocHost:             {"cuMemAllocHost_v2", required},
 	cuMemFreeHost:              {"cuMemFreeHost", required},
-	cuMemcpyHtoD:               {"cuMemcpyHtoD_v2", required},
-	cuMemcpyDtoH:               {"cuMemcpyDtoH_v2", required},
-	cuMemcpyDtoD:               {"cuMemcpyDtoD_v2", required},
+	cuMemcpyHtoD:               {"cuMemcpyHtoD_v2", optional},
+	cuMemcpyDtoH:               {"cuMemcpyDtoH_v2", optional},
+	cuMemcpyDtoD:               {"cuMemcpyDtoD_v2", optional},
 	cuMemcpyHtoDAsync:          {"cuMemcpyHtoDAsync_v2", required},
 	cuMemcpyDtoHAsync:          {"cuMemcpyDtoHAsync_v2", required},
-	cuMemcpyDtoDAsync:          {"cuMemcpyDtoDAsync_v2", required},
-	cuMemsetD32:                {"cuMemsetD32_v2", required},
+	cuMemcpyDtoDAsync:          {"cuMemcpyDtoDAsync_v2", optional},
+	cuMemsetD32:                {"cuMemsetD32_v2", optional},
 	cuMemsetD32Async:           {"cuMemsetD32Async", required},
 	cuStreamCreate:             {"cuStreamCreate", required},
 	cuStreamSynchronize:        {"cuStreamSynchronize", required},
@@ -210,7 +219,7 @@ var driverSyms = [driverSymCount]symbol{
 	cuEventCreate:              {"cuEventCreate", required},
 	cuEventRecord:              {"cuEventRecord", required},
 	cuEventSynchronize:         {"cuEventSynchronize", required},
-	cuEventElapsedTime:         {"cuEventElapsedTime", required},
+	cuEventElapsedTime:         {"cuEventElapsedTime", optional},
 	cuEventDestroy:             {"cuEventDestroy_v2", required},
 	cuModuleLoadDataEx:         {"cuModuleLoadDataEx", required},
 	cuModuleUnload:             {"cuModuleUnload", required},
@@ -342,22 +351,37 @@ func (d *Driver) CtxSetCurrent(ctx Context) error {
 }
 
 // CtxGetCurrent is cuCtxGetCurrent; the zero Context means none is current.
+// Its symbol is optional (see Driver).
 func (d *Driver) CtxGetCurrent() (Context, error) {
+	f, err := d.lib.get(cuCtxGetCurrent)
+	if err != nil {
+		return Context{}, err
+	}
 	var c C.vgCUcontext
-	err := d.check(cuCtxGetCurrent, C.vgc_cuCtxGetCurrent(d.fn(cuCtxGetCurrent), &c))
+	err = d.check(cuCtxGetCurrent, C.vgc_cuCtxGetCurrent(f, &c))
 	return Context{c}, err
 }
 
 // CtxSynchronize is cuCtxSynchronize.
+// Its symbol is optional (see Driver).
 func (d *Driver) CtxSynchronize() error {
-	return d.check(cuCtxSynchronize, C.vgc_cuCtxSynchronize(d.fn(cuCtxSynchronize)))
+	f, err := d.lib.get(cuCtxSynchronize)
+	if err != nil {
+		return err
+	}
+	return d.check(cuCtxSynchronize, C.vgc_cuCtxSynchronize(f))
 }
 
 // MemGetInfo is cuMemGetInfo_v2: free and total device memory in bytes.
+// Its symbol is optional (see Driver).
 func (d *Driver) MemGetInfo() (free, total uint64, err error) {
-	var f, t C.size_t
-	err = d.check(cuMemGetInfo, C.vgc_cuMemGetInfo_v2(d.fn(cuMemGetInfo), &f, &t))
-	return uint64(f), uint64(t), err
+	f, err := d.lib.get(cuMemGetInfo)
+	if err != nil {
+		return 0, 0, err
+	}
+	var fr, t C.size_t
+	err = d.check(cuMemGetInfo, C.vgc_cuMemGetInfo_v2(f, &fr, &t))
+	return uint64(fr), uint64(t), err
 }
 
 // DevicePtr is a device address (CUdeviceptr). It is an integer, not a Go
@@ -392,18 +416,33 @@ func (d *Driver) MemFreeHost(p unsafe.Pointer) error {
 
 // MemcpyHtoD is cuMemcpyHtoD_v2. src may be Go memory: the call returns only
 // once the source has been read.
+// Its symbol is optional (see Driver).
 func (d *Driver) MemcpyHtoD(dst DevicePtr, src unsafe.Pointer, bytes uint64) error {
-	return d.check(cuMemcpyHtoD, C.vgc_cuMemcpyHtoD_v2(d.fn(cuMemcpyHtoD), C.vgCUdeviceptr(dst), src, C.size_t(bytes)))
+	f, err := d.lib.get(cuMemcpyHtoD)
+	if err != nil {
+		return err
+	}
+	return d.check(cuMemcpyHtoD, C.vgc_cuMemcpyHtoD_v2(f, C.vgCUdeviceptr(dst), src, C.size_t(bytes)))
 }
 
 // MemcpyDtoH is cuMemcpyDtoH_v2. dst may be Go memory.
+// Its symbol is optional (see Driver).
 func (d *Driver) MemcpyDtoH(dst unsafe.Pointer, src DevicePtr, bytes uint64) error {
-	return d.check(cuMemcpyDtoH, C.vgc_cuMemcpyDtoH_v2(d.fn(cuMemcpyDtoH), dst, C.vgCUdeviceptr(src), C.size_t(bytes)))
+	f, err := d.lib.get(cuMemcpyDtoH)
+	if err != nil {
+		return err
+	}
+	return d.check(cuMemcpyDtoH, C.vgc_cuMemcpyDtoH_v2(f, dst, C.vgCUdeviceptr(src), C.size_t(bytes)))
 }
 
 // MemcpyDtoD is cuMemcpyDtoD_v2.
+// Its symbol is optional (see Driver).
 func (d *Driver) MemcpyDtoD(dst, src DevicePtr, bytes uint64) error {
-	return d.check(cuMemcpyDtoD, C.vgc_cuMemcpyDtoD_v2(d.fn(cuMemcpyDtoD), C.vgCUdeviceptr(dst), C.vgCUdeviceptr(src), C.size_t(bytes)))
+	f, err := d.lib.get(cuMemcpyDtoD)
+	if err != nil {
+		return err
+	}
+	return d.check(cuMemcpyDtoD, C.vgc_cuMemcpyDtoD_v2(f, C.vgCUdeviceptr(dst), C.vgCUdeviceptr(src), C.size_t(bytes)))
 }
 
 // MemcpyHtoDAsync is cuMemcpyHtoDAsync_v2. src must come from MemAllocHost
@@ -418,14 +457,24 @@ func (d *Driver) MemcpyDtoHAsync(dst unsafe.Pointer, src DevicePtr, bytes uint64
 }
 
 // MemcpyDtoDAsync is cuMemcpyDtoDAsync_v2.
+// Its symbol is optional (see Driver).
 func (d *Driver) MemcpyDtoDAsync(dst, src DevicePtr, bytes uint64, s Stream) error {
-	return d.check(cuMemcpyDtoDAsync, C.vgc_cuMemcpyDtoDAsync_v2(d.fn(cuMemcpyDtoDAsync), C.vgCUdeviceptr(dst), C.vgCUdeviceptr(src), C.size_t(bytes), s.h))
+	f, err := d.lib.get(cuMemcpyDtoDAsync)
+	if err != nil {
+		return err
+	}
+	return d.check(cuMemcpyDtoDAsync, C.vgc_cuMemcpyDtoDAsync_v2(f, C.vgCUdeviceptr(dst), C.vgCUdeviceptr(src), C.size_t(bytes), s.h))
 }
 
 // MemsetD32 is cuMemsetD32_v2: n 32-bit words set to value (use
 // math.Float32bits for a float).
+// Its symbol is optional (see Driver).
 func (d *Driver) MemsetD32(dst DevicePtr, value uint32, n uint64) error {
-	return d.check(cuMemsetD32, C.vgc_cuMemsetD32_v2(d.fn(cuMemsetD32), C.vgCUdeviceptr(dst), C.uint(value), C.size_t(n)))
+	f, err := d.lib.get(cuMemsetD32)
+	if err != nil {
+		return err
+	}
+	return d.check(cuMemsetD32, C.vgc_cuMemsetD32_v2(f, C.vgCUdeviceptr(dst), C.uint(value), C.size_t(n)))
 }
 
 // MemsetD32Async is cuMemsetD32Async.
@@ -477,9 +526,14 @@ func (d *Driver) EventSynchronize(e Event) error {
 // EventElapsedTime is cuEventElapsedTime, in milliseconds. The unsuffixed
 // symbol is bound because CUDA 12 drivers before 12.8 lack the _v2 one; the
 // prototype is the same.
+// Its symbol is optional (see Driver).
 func (d *Driver) EventElapsedTime(start, end Event) (float32, error) {
+	f, err := d.lib.get(cuEventElapsedTime)
+	if err != nil {
+		return 0, err
+	}
 	var ms C.float
-	err := d.check(cuEventElapsedTime, C.vgc_cuEventElapsedTime(d.fn(cuEventElapsedTime), &ms, start.h, end.h))
+	err = d.check(cuEventElapsedTime, C.vgc_cuEventElapsedTime(f, &ms, start.h, end.h))
 	return float32(ms), err
 }
 

@@ -43,6 +43,7 @@ func TestLoadRealLibrariesFromPipLayout(t *testing.T) {
 	major, _, _, err := b.Version()
 	require.NoError(t, err)
 	assert.Equal(t, 13, major)
+	assert.Empty(t, b.lib.absent, "every symbol, optional ones too, resolves")
 
 	d, err := LoadCUDNN(WithLibraryPath(dir), WithGetenv(noEnv))
 	require.NoError(t, err)
@@ -50,6 +51,7 @@ func TestLoadRealLibrariesFromPipLayout(t *testing.T) {
 	assert.Equal(t, filepath.Join(dir, "cudnn/lib/libcudnn.so.9"), d.Path())
 	assert.GreaterOrEqual(t, d.Version(), 90000, "cudnnGetVersion")
 	assert.Less(t, d.Version(), 100000, "cudnnGetVersion")
+	assert.Empty(t, d.lib.absent, "every symbol, optional ones too, resolves")
 
 	n, err := LoadNVRTC(WithLibraryPath(dir), WithGetenv(noEnv))
 	require.NoError(t, err)
@@ -57,6 +59,7 @@ func TestLoadRealLibrariesFromPipLayout(t *testing.T) {
 	nmaj, _, err := n.Version()
 	require.NoError(t, err)
 	assert.Equal(t, 13, nmaj)
+	assert.Empty(t, n.lib.absent, "every symbol, optional ones too, resolves")
 	archs, err := n.SupportedArchs()
 	require.NoError(t, err)
 	assert.Contains(t, archs, 90)

@@ -3,8 +3,10 @@
 package cuda
 
 import (
+	"maps"
 	"os"
 	"regexp"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -86,4 +88,43 @@ func TestOptionalSymbolMissingDoesNotFailLoad(t *testing.T) {
 	require.ErrorAs(t, err, &se)
 	assert.Equal(t, "vg_present", se.Symbol)
 	assert.False(t, se.Optional)
+}
+
+// TestDriverOptionalSymbols: a driver without any of its optional symbols
+// loads, and each method of one returns a *SymbolError naming the symbol
+// and the library instead of calling through a nil pointer. The methods
+// listed here are exactly the table's optional entries.
+func TestDriverOptionalSymbols(t *testing.T) {
+	calls := map[string]func(*Driver) error{
+		"cuCtxGetCurrent":      func(d *Driver) error { _, err := d.CtxGetCurrent(); return err },
+		"cuCtxSynchronize":     func(d *Driver) error { return d.CtxSynchronize() },
+		"cuMemGetInfo_v2":      func(d *Driver) error { _, _, err := d.MemGetInfo(); return err },
+		"cuMemcpyHtoD_v2":      func(d *Driver) error { return d.MemcpyHtoD(0, nil, 0) },
+		"cuMemcpyDtoH_v2":      func(d *Driver) error { return d.MemcpyDtoH(nil, 0, 0) },
+		"cuMemcpyDtoD_v2":      func(d *Driver) error { return d.MemcpyDtoD(0, 0, 0) },
+		"cuMemcpyDtoDAsync_v2": func(d *Driver) error { return d.MemcpyDtoDAsync(0, 0, 0, Stream{}) },
+		"cuMemsetD32_v2":       func(d *Driver) error { return d.MemsetD32(0, 0, 0) },
+		"cuEventElapsedTime":   func(d *Driver) error { _, err := d.EventElapsedTime(Event{}, Event{}); return err },
+	}
+	var opt []string
+	for _, s := range driverSyms {
+		if s.need == optional {
+			opt = append(opt, s.name)
+		}
+	}
+	require.ElementsMatch(t, opt, slices.Collect(maps.Keys(calls)), "optional driver symbols and the calls tested here")
+
+	f := &fakeOpener{loadable: map[string]bool{"libcuda.so.1": true}, missing: opt}
+	d, err := LoadDriver(WithOpener(f), WithGetenv(noEnv))
+	require.NoError(t, err, "a driver without the optional symbols loads")
+	defer d.Close()
+	for name, call := range calls {
+		t.Run(name, func(t *testing.T) {
+			var se *SymbolError
+			require.ErrorAs(t, call(d), &se)
+			assert.Equal(t, name, se.Symbol)
+			assert.Equal(t, "libcuda.so.1", se.Library)
+			assert.True(t, se.Optional)
+		})
+	}
 }
