@@ -81,12 +81,18 @@ const (
 	DataFloat        = C.VG_CUDNN_DATA_FLOAT
 	TensorNCHW       = C.VG_CUDNN_TENSOR_NCHW
 	CrossCorrelation = C.VG_CUDNN_CROSS_CORRELATION // what every DL framework calls convolution
-	DNNDefaultMath   = C.VG_CUDNN_DEFAULT_MATH
-	DNNTensorOpMath  = C.VG_CUDNN_TENSOR_OP_MATH
-	DNNFMAMath       = C.VG_CUDNN_FMA_MATH // FP32 without TF32
 	NotPropagateNaN  = C.VG_CUDNN_NOT_PROPAGATE_NAN
 	PropagateNaN     = C.VG_CUDNN_PROPAGATE_NAN
 	ActivationReLU   = C.VG_CUDNN_ACTIVATION_RELU
+)
+
+// The math types of dnnmath.go equal decl.h's: a constant index outside
+// [1]struct{} does not compile.
+var (
+	_ = [1]struct{}{}[DNNDefaultMath-C.VG_CUDNN_DEFAULT_MATH]
+	_ = [1]struct{}{}[DNNTensorOpMath-C.VG_CUDNN_TENSOR_OP_MATH]
+	_ = [1]struct{}{}[DNNTensorOpMathAllowConversion-C.VG_CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION]
+	_ = [1]struct{}{}[DNNFMAMath-C.VG_CUDNN_FMA_MATH]
 )
 
 // AlgoPerf is one entry of a cudnnConvolution{Fwd,BwdData,BwdFilter}AlgoPerf_t

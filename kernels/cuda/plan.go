@@ -3,6 +3,7 @@ package cuda
 import (
 	"fmt"
 
+	cu "github.com/vggo/vggo/internal/cuda"
 	"github.com/vggo/vggo/kernels"
 )
 
@@ -37,14 +38,6 @@ func (d direction) String() string {
 	return [...]string{"forward", "backward data", "backward filter"}[d]
 }
 
-// cuDNN math types (cudnnMathType_t) as reported in algorithm results.
-const (
-	mathDefault                 = 0
-	mathTensorOp                = 1
-	mathTensorOpAllowConversion = 2
-	mathFMA                     = 3
-)
-
 // candidate is one ranked cuDNN algorithm, as Find or Get reports it.
 type candidate struct {
 	algo   int
@@ -67,10 +60,10 @@ type choice struct {
 // under FP32 does not use tensor-op math.
 func pick(cands []candidate, p Precision, limit uint64, dir direction, key convKey) (choice, error) {
 	for _, c := range cands {
-		if c.status != 0 || c.memory > limit || c.math == mathTensorOpAllowConversion {
+		if c.status != 0 || c.memory > limit || c.math == cu.DNNTensorOpMathAllowConversion {
 			continue
 		}
-		if p == FP32 && c.math == mathTensorOp {
+		if p == FP32 && c.math == cu.DNNTensorOpMath {
 			continue
 		}
 		return choice{algo: c.algo, math: c.math, workspace: c.memory}, nil

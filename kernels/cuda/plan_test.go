@@ -53,14 +53,14 @@ func TestPick(t *testing.T) {
 		want  int
 		err   string
 	}{
-		{"first runnable", []candidate{{algo: 6, status: 3}, {algo: 1, math: mathDefault, memory: 10}, {algo: 0}}, TF32, 100, 1, ""},
+		{"first runnable", []candidate{{algo: 6, status: 3}, {algo: 1, math: cu.DNNDefaultMath, memory: 10}, {algo: 0}}, TF32, 100, 1, ""},
 		{"workspace limit", []candidate{{algo: 7, memory: 1 << 30}, {algo: 2, memory: 1 << 10}}, TF32, 1 << 20, 2, ""},
-		{"tensor ops allowed under tf32", []candidate{{algo: 1, math: mathTensorOp}}, TF32, 100, 1, ""},
-		{"fp32 skips tensor ops", []candidate{{algo: 1, math: mathTensorOp}, {algo: 5, math: mathTensorOpAllowConversion}, {algo: 0, math: mathFMA}}, FP32, 100, 0, ""},
-		{"tf32 skips fp16 conversion", []candidate{{algo: 5, math: mathTensorOpAllowConversion}, {algo: 4, math: mathTensorOp}}, TF32, 100, 4, ""},
-		{"tf32 falls back to fma", []candidate{{algo: 5, math: mathTensorOpAllowConversion}, {algo: 3, status: 1, math: mathTensorOp}, {algo: 0, math: mathFMA}}, TF32, 100, 0, ""},
-		{"only fp16 conversion", []candidate{{algo: 5, math: mathTensorOpAllowConversion}}, TF32, 100, 0, "no backward filter algorithm"},
-		{"nothing fits", []candidate{{algo: 1, math: mathTensorOp}}, FP32, 100, 0, "no backward filter algorithm"},
+		{"tensor ops allowed under tf32", []candidate{{algo: 1, math: cu.DNNTensorOpMath}}, TF32, 100, 1, ""},
+		{"fp32 skips tensor ops", []candidate{{algo: 1, math: cu.DNNTensorOpMath}, {algo: 5, math: cu.DNNTensorOpMathAllowConversion}, {algo: 0, math: cu.DNNFMAMath}}, FP32, 100, 0, ""},
+		{"tf32 skips fp16 conversion", []candidate{{algo: 5, math: cu.DNNTensorOpMathAllowConversion}, {algo: 4, math: cu.DNNTensorOpMath}}, TF32, 100, 4, ""},
+		{"tf32 falls back to fma", []candidate{{algo: 5, math: cu.DNNTensorOpMathAllowConversion}, {algo: 3, status: 1, math: cu.DNNTensorOpMath}, {algo: 0, math: cu.DNNFMAMath}}, TF32, 100, 0, ""},
+		{"only fp16 conversion", []candidate{{algo: 5, math: cu.DNNTensorOpMathAllowConversion}}, TF32, 100, 0, "no backward filter algorithm"},
+		{"nothing fits", []candidate{{algo: 1, math: cu.DNNTensorOpMath}}, FP32, 100, 0, "no backward filter algorithm"},
 		{"empty", nil, TF32, 100, 0, "0 candidates"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
