@@ -1,6 +1,9 @@
 package cuda
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Error is a failed call into an NVIDIA library: a non-zero status code.
 type Error struct {
@@ -50,4 +53,52 @@ func (e *Error) Hint() string {
 		return "see the compile log in the error"
 	}
 	return ""
+}
+
+// LibraryError reports a library that could not be opened from any place
+// searched.
+type LibraryError struct {
+	// Name is the library, e.g. "libcudnn.so.9".
+	Name string
+	// Tried lists every place searched, in order, with why it failed.
+	Tried []string
+	// DlError is the loader's message for the most relevant failure: the
+	// first file that exists but would not load, else the system search.
+	DlError string
+}
+
+func (e *LibraryError) Error() string {
+	return fmt.Sprintf("cuda: cannot load %s: %s\n  tried:\n    %s\n  hint: %s",
+		e.Name, e.DlError, strings.Join(e.Tried, "\n    "), e.Hint())
+}
+
+// Hint says how to fix the failure.
+func (e *LibraryError) Hint() string {
+	if strings.HasPrefix(e.Name, "libcuda.so") {
+		return "install the NVIDIA driver (libcuda.so.1 comes with it, not with the CUDA toolkit), " +
+			"or run with -device cpu"
+	}
+	return "set " + EnvPath + " to the directory holding it (or a pip site-packages/nvidia directory); " +
+		"install the CUDA 12 or 13 runtime libraries and cuDNN 9 (e.g. pip install nvidia-cudnn-cu13 " +
+		"nvidia-cublas nvidia-cuda-nvrtc); or run with -device cpu"
+}
+
+// SymbolError reports a library that lacks a function of the binding,
+// usually because it is older than the binding supports: a required one at
+// load time, an optional one when it is called.
+type SymbolError struct {
+	// Library is the path the library was opened from.
+	Library string
+	// Symbol is the missing dlsym name.
+	Symbol string
+	// DlError is dlerror's message.
+	DlError string
+	// Optional is true for an optional symbol: the library loaded without
+	// it, and only the call that needs it fails.
+	Optional bool
+}
+
+func (e *SymbolError) Error() string {
+	return fmt.Sprintf("cuda: %s has no symbol %s (%s); hint: install a CUDA 12/13 library and cuDNN 9 "+
+		"release that provides it, point %s at it, or run with -device cpu", e.Library, e.Symbol, e.DlError, EnvPath)
 }

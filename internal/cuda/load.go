@@ -2,7 +2,6 @@ package cuda
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -11,101 +10,6 @@ import (
 
 	"github.com/vggo/vggo/internal/dl"
 )
-
-// EnvPath names the environment variable that points the binding at NVIDIA's
-// libraries: a directory, or a colon-separated list, searched before the
-// system loader. Each entry may be a directory holding the .so files, a pip
-// "site-packages/nvidia" directory, or a "site-packages" directory.
-const EnvPath = "VGGO_CUDA_PATH"
-
-// Option configures how the libraries are found and opened.
-type Option func(*config)
-
-type config struct {
-	dirs   []string
-	opener dl.Opener
-	getenv func(string) string
-	majors []int
-}
-
-// WithLibraryPath searches dirs (laid out as for EnvPath) before everything
-// else, including EnvPath.
-func WithLibraryPath(dirs ...string) Option {
-	return func(c *config) { c.dirs = append(c.dirs, dirs...) }
-}
-
-// WithOpener replaces the system loader, for tests of the failure paths.
-func WithOpener(o dl.Opener) Option {
-	return func(c *config) { c.opener = o }
-}
-
-// WithGetenv replaces os.Getenv when reading EnvPath and VIRTUAL_ENV.
-func WithGetenv(getenv func(string) string) Option {
-	return func(c *config) { c.getenv = getenv }
-}
-
-// WithCUDAMajor sets which CUDA major versions of cuBLAS and NVRTC to look
-// for, in order of preference. The default is 13, then 12. Pick 12 only when
-// the driver is older than 13.0 (cuDriverGetVersion < 13000).
-func WithCUDAMajor(majors ...int) Option {
-	return func(c *config) { c.majors = majors }
-}
-
-func newConfig(opts []Option) *config {
-	c := &config{opener: dl.System{}, getenv: os.Getenv, majors: []int{13, 12}}
-	for _, o := range opts {
-		o(c)
-	}
-	return c
-}
-
-// LibraryError reports a library that could not be opened from any place
-// searched.
-type LibraryError struct {
-	// Name is the library, e.g. "libcudnn.so.9".
-	Name string
-	// Tried lists every place searched, in order, with why it failed.
-	Tried []string
-	// DlError is the loader's message for the most relevant failure: the
-	// first file that exists but would not load, else the system search.
-	DlError string
-}
-
-func (e *LibraryError) Error() string {
-	return fmt.Sprintf("cuda: cannot load %s: %s\n  tried:\n    %s\n  hint: %s",
-		e.Name, e.DlError, strings.Join(e.Tried, "\n    "), e.Hint())
-}
-
-// Hint says how to fix the failure.
-func (e *LibraryError) Hint() string {
-	if strings.HasPrefix(e.Name, "libcuda.so") {
-		return "install the NVIDIA driver (libcuda.so.1 comes with it, not with the CUDA toolkit), " +
-			"or run with -device cpu"
-	}
-	return "set " + EnvPath + " to the directory holding it (or a pip site-packages/nvidia directory); " +
-		"install the CUDA 12 or 13 runtime libraries and cuDNN 9 (e.g. pip install nvidia-cudnn-cu13 " +
-		"nvidia-cublas nvidia-cuda-nvrtc); or run with -device cpu"
-}
-
-// SymbolError reports a library that lacks a function of the binding,
-// usually because it is older than the binding supports: a required one at
-// load time, an optional one when it is called.
-type SymbolError struct {
-	// Library is the path the library was opened from.
-	Library string
-	// Symbol is the missing dlsym name.
-	Symbol string
-	// DlError is dlerror's message.
-	DlError string
-	// Optional is true for an optional symbol: the library loaded without
-	// it, and only the call that needs it fails.
-	Optional bool
-}
-
-func (e *SymbolError) Error() string {
-	return fmt.Sprintf("cuda: %s has no symbol %s (%s); hint: install a CUDA 12/13 library and cuDNN 9 "+
-		"release that provides it, point %s at it, or run with -device cpu", e.Library, e.Symbol, e.DlError, EnvPath)
-}
 
 // libSpec says how to find one NVIDIA library.
 type libSpec struct {

@@ -3,7 +3,6 @@
 package cuda
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -127,17 +126,6 @@ func TestRealLoaderFailures(t *testing.T) {
 	}
 }
 
-func TestRealLoaderMissingSymbol(t *testing.T) {
-	c := newConfig([]Option{WithGetenv(noEnv)})
-	spec := libSpec{sonames: []string{"libm.so.6"}, flags: dl.Now | dl.Local}
-	_, err := c.open(spec, []symbol{{"cos", required}, {"vggo_no_such_symbol", required}})
-	var se *SymbolError
-	require.ErrorAs(t, err, &se)
-	assert.Equal(t, "libm.so.6", se.Library)
-	assert.Equal(t, "vggo_no_such_symbol", se.Symbol)
-	assert.Contains(t, se.DlError, "undefined symbol")
-}
-
 // fakeOpener is a loader whose libraries open or fail as told; it exercises
 // the search and error paths without NVIDIA's libraries. It never stands in
 // for GPU results.
@@ -212,14 +200,6 @@ func TestFakeLoaderPaths(t *testing.T) {
 			}
 		})
 	}
-}
-
-func TestErrorText(t *testing.T) {
-	e := &Error{Lib: "cuda", Call: "cuInit", Code: 100, Name: "CUDA_ERROR_NO_DEVICE", Msg: "no CUDA-capable device is detected"}
-	assert.Equal(t, "cuda: cuInit failed: CUDA_ERROR_NO_DEVICE (100): no CUDA-capable device is detected; "+
-		"hint: no CUDA device is visible (check CUDA_VISIBLE_DEVICES and nvidia-smi); run with -device cpu", e.Error())
-	var target *Error
-	assert.True(t, errors.As(error(e), &target))
 }
 
 // TestOpenAtFailureClosesDeps: when a required preload or the library itself

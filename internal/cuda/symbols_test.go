@@ -60,6 +60,17 @@ func TestSymbolTablesAreFilled(t *testing.T) {
 	}
 }
 
+func TestRealLoaderMissingSymbol(t *testing.T) {
+	c := newConfig([]Option{WithGetenv(noEnv)})
+	spec := libSpec{sonames: []string{"libm.so.6"}, flags: dl.Now | dl.Local}
+	_, err := c.open(spec, []symbol{{"cos", required}, {"vggo_no_such_symbol", required}})
+	var se *SymbolError
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, "libm.so.6", se.Library)
+	assert.Equal(t, "vggo_no_such_symbol", se.Symbol)
+	assert.Contains(t, se.DlError, "undefined symbol")
+}
+
 // TestOptionalSymbolMissingDoesNotFailLoad: a library without an optional
 // symbol loads; calling that symbol is a *SymbolError naming it and the
 // library, while a missing required symbol still fails the load.
