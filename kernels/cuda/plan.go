@@ -71,39 +71,3 @@ func pick(cands []candidate, p Precision, limit uint64, dir direction, key convK
 	return choice{}, fmt.Errorf("cuda: cuDNN offers no %s algorithm for %s at %s precision within a %d MiB workspace (%d candidates); "+
 		"raise the limit with WithWorkspaceLimit or use another precision", dir, key, p, limit>>20, len(cands))
 }
-
-// Launch geometry of the project's grid-stride kernels.
-const (
-	blockSize = 256
-	// blocksPerSM is enough resident blocks to hide memory latency.
-	blocksPerSM = 16
-)
-
-// gridFor is the number of blocks for n elements: one thread per element,
-// capped at blocksPerSM blocks per multiprocessor (the kernels loop).
-func gridFor(n int64, sms int) uint32 {
-	g := (n + blockSize - 1) / blockSize
-	if lim := int64(max(sms, 1) * blocksPerSM); g > lim {
-		g = lim
-	}
-	return uint32(max(g, 1))
-}
-
-// roundUp rounds n up to a multiple of m.
-func roundUp(n, m uint64) uint64 { return (n + m - 1) / m * m }
-
-// Stats counts what the backend did that matters for speed, for tests and
-// benchmarks: in a steady training step Allocs stays put and StreamSyncs
-// grows by one (the loss read-back).
-type Stats struct {
-	// Allocs and Frees count device allocations (tensors, workspaces).
-	Allocs, Frees int
-	// StreamSyncs counts waits for the whole stream (cuStreamSynchronize).
-	StreamSyncs int
-	// StagingWaits counts waits for a pinned staging buffer to be free again
-	// (cuEventSynchronize on the copy that last read it); they return at
-	// once unless the host runs more than a batch ahead.
-	StagingWaits int
-	// Launches counts kernel launches of the project's own kernels.
-	Launches int
-}
