@@ -18,7 +18,8 @@
 // environment variable, then the system loader, then /usr/local/cuda*/lib64,
 // then pip wheel layouts. Failures are *LibraryError (with every place tried
 // and the loader's message), *SymbolError, or *Error (a library status code
-// with its name, text and a hint).
+// with its name, text and a hint). The codes a caller may branch on match
+// ErrNoDevice, ErrOutOfMemory and ErrDriverTooOld with errors.Is.
 //
 // Threads: see Driver. The binding is Linux-only and needs cgo; elsewhere
 // the loaders are absent and the CPU backends are used.
