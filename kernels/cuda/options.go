@@ -27,7 +27,8 @@ func (p Precision) String() string {
 	return "tf32"
 }
 
-// ParsePrecision reads "tf32" or "fp32", as a -precision flag gives it.
+// ParsePrecision reads a Precision by its String name, "tf32" or "fp32",
+// ignoring case and surrounding space; an empty string is the default, TF32.
 func ParsePrecision(s string) (Precision, error) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
 	case "tf32", "":

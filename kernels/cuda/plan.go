@@ -57,7 +57,8 @@ type choice struct {
 // can run (status 0), fits the workspace limit, never uses
 // CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION (it may convert FP32 data to FP16,
 // which overflows above 65504 and loses precision, at either precision), and
-// under FP32 does not use tensor-op math.
+// under FP32 does not use tensor-op math. Without one it is an
+// *AlgorithmError.
 func pick(cands []candidate, p Precision, limit uint64, dir direction, key convKey) (choice, error) {
 	for _, c := range cands {
 		if c.status != 0 || c.memory > limit || c.math == cu.DNNTensorOpMathAllowConversion {
@@ -68,6 +69,6 @@ func pick(cands []candidate, p Precision, limit uint64, dir direction, key convK
 		}
 		return choice{algo: c.algo, math: c.math, workspace: c.memory}, nil
 	}
-	return choice{}, fmt.Errorf("cuda: cuDNN offers no %s algorithm for %s at %s precision within a %d MiB workspace (%d candidates); "+
-		"raise the limit with WithWorkspaceLimit or use another precision", dir, key, p, limit>>20, len(cands))
+	return choice{}, &AlgorithmError{Direction: dir.String(), Problem: key.String(), Precision: p,
+		WorkspaceLimit: limit, Candidates: len(cands)}
 }

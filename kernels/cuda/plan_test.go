@@ -35,6 +35,10 @@ func TestPick(t *testing.T) {
 			if tc.err != "" {
 				require.ErrorContains(t, err, tc.err)
 				assert.Contains(t, err.Error(), "x (2,3,8,8), w (4,3,3,3), pad 1,1, stride 1,1")
+				var ae *AlgorithmError
+				require.ErrorAs(t, err, &ae)
+				assert.Equal(t, AlgorithmError{Direction: "backward filter", Problem: key.String(), Precision: tc.prec,
+					WorkspaceLimit: tc.limit, Candidates: len(tc.cands)}, *ae)
 				return
 			}
 			require.NoError(t, err)
