@@ -21,6 +21,7 @@ type Error struct {
 	Msg string
 }
 
+// Error formats the call, the code with its name and text, and the hint.
 func (e *Error) Error() string {
 	s := fmt.Sprintf("%s: %s failed: %s (%d)", e.Lib, e.Call, e.Name, e.Code)
 	if e.Msg != "" && e.Msg != e.Name {
@@ -122,6 +123,8 @@ type LibraryError struct {
 	DlError string
 }
 
+// Error names the library, the loader's message, every place tried and the
+// hint.
 func (e *LibraryError) Error() string {
 	return fmt.Sprintf("cuda: cannot load %s: %s\n  tried:\n    %s\n  hint: %s",
 		e.Name, e.DlError, strings.Join(e.Tried, "\n    "), e.Hint())
@@ -153,6 +156,8 @@ type SymbolError struct {
 	Optional bool
 }
 
+// Error names the library and the symbol, with the loader's message and a
+// hint.
 func (e *SymbolError) Error() string {
 	if e.Optional {
 		return fmt.Sprintf("cuda: %s has no symbol %s (%s): the library loaded without this optional function; "+

@@ -31,6 +31,7 @@ type DeviceError struct {
 	Count int
 }
 
+// Error names the ordinal and how many devices the driver sees.
 func (e *DeviceError) Error() string {
 	return fmt.Sprintf("cuda: no GPU %d: the driver sees %d device(s); check CUDA_VISIBLE_DEVICES and nvidia-smi", e.Ordinal, e.Count)
 }
@@ -55,6 +56,7 @@ type AlgorithmError struct {
 	Candidates int
 }
 
+// Error describes the problem and the limits, and what to change.
 func (e *AlgorithmError) Error() string {
 	return fmt.Sprintf("cuda: cuDNN offers no %s algorithm for %s at %s precision within a %d MiB workspace (%d candidates); "+
 		"raise the limit with WithWorkspaceLimit or use another precision",

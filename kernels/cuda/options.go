@@ -20,6 +20,8 @@ const (
 	FP32
 )
 
+// String is the precision's name, "tf32" or "fp32", as ParsePrecision reads
+// it.
 func (p Precision) String() string {
 	if p == FP32 {
 		return "fp32"
@@ -52,6 +54,7 @@ const (
 	SearchHeuristic
 )
 
+// String is the search's name, "find" or "heuristic".
 func (s Search) String() string {
 	if s == SearchHeuristic {
 		return "heuristic"

@@ -20,6 +20,7 @@ func convKeyOf(d kernels.ConvDims, p kernels.Conv) convKey {
 		padH: p.PadH, padW: p.PadW, strideH: p.StrideH, strideW: p.StrideW}
 }
 
+// String describes the problem: input and filter shapes, padding, stride.
 func (k convKey) String() string {
 	return fmt.Sprintf("x (%d,%d,%d,%d), w (%d,%d,%d,%d), pad %d,%d, stride %d,%d",
 		k.n, k.c, k.h, k.w, k.k, k.c, k.r, k.s, k.padH, k.padW, k.strideH, k.strideW)
@@ -34,6 +35,7 @@ const (
 	dirBackwardFilter
 )
 
+// String is the direction's name, as errors print it.
 func (d direction) String() string {
 	return [...]string{"forward", "backward data", "backward filter"}[d]
 }
