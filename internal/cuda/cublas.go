@@ -16,12 +16,6 @@ static int vgc_cublasSgemm_v2(void *f, vgCublasHandle h, int ta, int tb, int m, 
 		vgCUdeviceptr a, int lda, vgCUdeviceptr b, int ldb, float beta, vgCUdeviceptr c, int ldc) {
 	return ((vg_pfn_cublasSgemm_v2)f)(h, ta, tb, m, n, k, &alpha, VG_DP(a), lda, VG_DP(b), ldb, &beta, VG_DP(c), ldc);
 }
-static int vgc_cublasSaxpy_v2(void *f, vgCublasHandle h, int n, float alpha, vgCUdeviceptr x, int incx, vgCUdeviceptr y, int incy) {
-	return ((vg_pfn_cublasSaxpy_v2)f)(h, n, &alpha, VG_DP(x), incx, VG_DP(y), incy);
-}
-static int vgc_cublasSscal_v2(void *f, vgCublasHandle h, int n, float alpha, vgCUdeviceptr x, int incx) {
-	return ((vg_pfn_cublasSscal_v2)f)(h, n, &alpha, VG_DP(x), incx);
-}
 static const char *vgc_cublasStatusText(void *f, int s) { return ((vg_pfn_cublasGetStatusName)f)(s); }
 */
 import "C"
@@ -62,15 +56,7 @@ const (
 	MathTF32     MathMode = C.VG_CUBLAS_TF32_TENSOR_OP_MATH
 )
 
-// CUBLASSymbols lists the dlsym names LoadCUBLAS resolves, in table order.
-// The _v2 names are the handle-based API; the unsuffixed ones are the legacy
-// API with other prototypes.
-func CUBLASSymbols() []string {
-	return []string{"cublasCreate_v2", "cublasDestroy_v2", "cublasGetProperty", "cublasSetStream_v2",
-		"cublasSetMathMode", "cublasSgemm_v2", "cublasSaxpy_v2", "cublasSscal_v2",
-		"cublasGetStatusName", "cublasGetStatusString"}
-}
-
+// The cuBLAS functions, by index into CUBLAS's function table.
 const (
 	cublasCreate = iota
 	cublasDestroy
@@ -78,11 +64,27 @@ const (
 	cublasSetStream
 	cublasSetMathMode
 	cublasSgemm
-	cublasSaxpy
-	cublasSscal
 	cublasGetStatusName
 	cublasGetStatusString
+	cublasSymCount
 )
+
+// cublasSyms is cuBLAS's function table: the dlsym name of each index. The
+// _v2 names are the handle-based API; the unsuffixed ones are the legacy
+// API with other prototypes.
+var cublasSyms = [cublasSymCount]symbol{
+	cublasCreate:          {"cublasCreate_v2", required},
+	cublasDestroy:         {"cublasDestroy_v2", required},
+	cublasGetProperty:     {"cublasGetProperty", required},
+	cublasSetStream:       {"cublasSetStream_v2", required},
+	cublasSetMathMode:     {"cublasSetMathMode", required},
+	cublasSgemm:           {"cublasSgemm_v2", required},
+	cublasGetStatusName:   {"cublasGetStatusName", required},
+	cublasGetStatusString: {"cublasGetStatusString", required},
+}
+
+// CUBLASSymbols lists the dlsym names of LoadCUBLAS's table, in index order.
+func CUBLASSymbols() []string { return names(cublasSyms[:]) }
 
 // cublasSpec: libcublas needs libcublasLt of the same major, found in the
 // same directory in every layout (toolkit lib64, pip nvidia/cu13/lib and
@@ -109,7 +111,7 @@ func cublasSpec(majors []int) libSpec {
 // symbol in CUBLASSymbols.
 func LoadCUBLAS(opts ...Option) (*CUBLAS, error) {
 	c := newConfig(opts)
-	l, err := c.open(cublasSpec(c.majors), CUBLASSymbols())
+	l, err := c.open(cublasSpec(c.majors), cublasSyms[:])
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +128,7 @@ func (b *CUBLAS) check(call int, r C.int) error {
 	if r == 0 {
 		return nil
 	}
-	e := &Error{Lib: "cublas", Call: CUBLASSymbols()[call], Code: int(r)}
+	e := &Error{Lib: "cublas", Call: cublasSyms[call].name, Code: int(r)}
 	if s := C.vgc_cublasStatusText(b.lib.fn[cublasGetStatusName], r); s != nil {
 		e.Name = C.GoString(s)
 	}
@@ -177,14 +179,4 @@ func (b *CUBLAS) Sgemm(h BLASHandle, transA, transB Operation, m, n, k int, alph
 	r := C.vgc_cublasSgemm_v2(b.lib.fn[cublasSgemm], h.h, C.int(transA), C.int(transB), C.int(m), C.int(n), C.int(k),
 		C.float(alpha), C.vgCUdeviceptr(a), C.int(lda), C.vgCUdeviceptr(bm), C.int(ldb), C.float(beta), C.vgCUdeviceptr(c), C.int(ldc))
 	return b.check(cublasSgemm, r)
-}
-
-// Saxpy is cublasSaxpy_v2: y += alpha*x.
-func (b *CUBLAS) Saxpy(h BLASHandle, n int, alpha float32, x DevicePtr, incx int, y DevicePtr, incy int) error {
-	return b.check(cublasSaxpy, C.vgc_cublasSaxpy_v2(b.lib.fn[cublasSaxpy], h.h, C.int(n), C.float(alpha), C.vgCUdeviceptr(x), C.int(incx), C.vgCUdeviceptr(y), C.int(incy)))
-}
-
-// Sscal is cublasSscal_v2: x *= alpha.
-func (b *CUBLAS) Sscal(h BLASHandle, n int, alpha float32, x DevicePtr, incx int) error {
-	return b.check(cublasSscal, C.vgc_cublasSscal_v2(b.lib.fn[cublasSscal], h.h, C.int(n), C.float(alpha), C.vgCUdeviceptr(x), C.int(incx)))
 }

@@ -25,7 +25,6 @@ static int vgc_cudnnDestroyFilterDescriptor(void *f, FD d) { return ((vg_pfn_cud
 static int vgc_cudnnCreateConvolutionDescriptor(void *f, CD *d) { return ((vg_pfn_cudnnCreateConvolutionDescriptor)f)(d); }
 static int vgc_cudnnSetConvolution2dDescriptor(void *f, CD d, int ph, int pw, int u, int v, int dh, int dw, int mode, int dt) { return ((vg_pfn_cudnnSetConvolution2dDescriptor)f)(d, ph, pw, u, v, dh, dw, mode, dt); }
 static int vgc_cudnnSetConvolutionMathType(void *f, CD d, int m) { return ((vg_pfn_cudnnSetConvolutionMathType)f)(d, m); }
-static int vgc_cudnnGetConvolution2dForwardOutputDim(void *f, CD d, TD x, FD w, int *n, int *c, int *h, int *wd) { return ((vg_pfn_cudnnGetConvolution2dForwardOutputDim)f)(d, x, w, n, c, h, wd); }
 static int vgc_cudnnDestroyConvolutionDescriptor(void *f, CD d) { return ((vg_pfn_cudnnDestroyConvolutionDescriptor)f)(d); }
 static int vgc_maxCount(void *f, vgCudnnHandle h, int *n) { return ((vg_pfn_cudnnGetConvolutionForwardAlgorithmMaxCount)f)(h, n); }
 static int vgc_cudnnGetConvolutionForwardAlgorithm_v7(void *f, vgCudnnHandle h, TD x, FD w, CD c, TD y, int req, int *ret, vgCudnnConvFwdAlgoPerf *p) { return ((vg_pfn_cudnnGetConvolutionForwardAlgorithm_v7)f)(h, x, w, c, y, req, ret, p); }
@@ -41,12 +40,6 @@ static int vgc_cudnnFindConvolutionBackwardFilterAlgorithm(void *f, vgCudnnHandl
 static int vgc_cudnnGetConvolutionBackwardFilterWorkspaceSize(void *f, vgCudnnHandle h, TD x, TD dy, CD c, FD dw, int algo, size_t *n) { return ((vg_pfn_cudnnGetConvolutionBackwardFilterWorkspaceSize)f)(h, x, dy, c, dw, algo, n); }
 static int vgc_cudnnConvolutionBackwardFilter(void *f, vgCudnnHandle h, float alpha, TD xd, DP x, TD dyd, DP dy, CD c, int algo, DP ws, size_t wsn, float beta, FD dwd, DP dw) { return ((vg_pfn_cudnnConvolutionBackwardFilter)f)(h, &alpha, xd, P(x), dyd, P(dy), c, algo, P(ws), wsn, &beta, dwd, P(dw)); }
 static int vgc_cudnnConvolutionBackwardBias(void *f, vgCudnnHandle h, float alpha, TD dyd, DP dy, float beta, TD dbd, DP db) { return ((vg_pfn_cudnnConvolutionBackwardBias)f)(h, &alpha, dyd, P(dy), &beta, dbd, P(db)); }
-static int vgc_cudnnAddTensor(void *f, vgCudnnHandle h, float alpha, TD ad, DP a, float beta, TD cd, DP c) { return ((vg_pfn_cudnnAddTensor)f)(h, &alpha, ad, P(a), &beta, cd, P(c)); }
-static int vgc_cudnnCreatePoolingDescriptor(void *f, vgCudnnPoolingDesc *d) { return ((vg_pfn_cudnnCreatePoolingDescriptor)f)(d); }
-static int vgc_cudnnSetPooling2dDescriptor(void *f, vgCudnnPoolingDesc d, int mode, int nan, int wh, int ww, int ph, int pw, int sh, int sw) { return ((vg_pfn_cudnnSetPooling2dDescriptor)f)(d, mode, nan, wh, ww, ph, pw, sh, sw); }
-static int vgc_cudnnDestroyPoolingDescriptor(void *f, vgCudnnPoolingDesc d) { return ((vg_pfn_cudnnDestroyPoolingDescriptor)f)(d); }
-static int vgc_cudnnPoolingForward(void *f, vgCudnnHandle h, vgCudnnPoolingDesc pd, float alpha, TD xd, DP x, float beta, TD yd, DP y) { return ((vg_pfn_cudnnPoolingForward)f)(h, pd, &alpha, xd, P(x), &beta, yd, P(y)); }
-static int vgc_cudnnPoolingBackward(void *f, vgCudnnHandle h, vgCudnnPoolingDesc pd, float alpha, TD yd, DP y, TD dyd, DP dy, TD xd, DP x, float beta, TD dxd, DP dx) { return ((vg_pfn_cudnnPoolingBackward)f)(h, pd, &alpha, yd, P(y), dyd, P(dy), xd, P(x), &beta, dxd, P(dx)); }
 static int vgc_cudnnCreateActivationDescriptor(void *f, vgCudnnActivationDesc *d) { return ((vg_pfn_cudnnCreateActivationDescriptor)f)(d); }
 static int vgc_cudnnSetActivationDescriptor(void *f, vgCudnnActivationDesc d, int mode, int nan, double coef) { return ((vg_pfn_cudnnSetActivationDescriptor)f)(d, mode, nan, coef); }
 static int vgc_cudnnDestroyActivationDescriptor(void *f, vgCudnnActivationDesc d) { return ((vg_pfn_cudnnDestroyActivationDescriptor)f)(d); }
@@ -80,25 +73,26 @@ type FilterDesc struct{ h C.vgCudnnFilterDesc }
 // ConvDesc is a cudnnConvolutionDescriptor_t.
 type ConvDesc struct{ h C.vgCudnnConvDesc }
 
-// PoolingDesc is a cudnnPoolingDescriptor_t.
-type PoolingDesc struct{ h C.vgCudnnPoolingDesc }
-
 // ActivationDesc is a cudnnActivationDescriptor_t.
 type ActivationDesc struct{ h C.vgCudnnActivationDesc }
 
 // The cuDNN enum values the binding uses (cuDNN 9 numbering).
 const (
-	DataFloat               = C.VG_CUDNN_DATA_FLOAT
-	TensorNCHW              = C.VG_CUDNN_TENSOR_NCHW
-	CrossCorrelation        = C.VG_CUDNN_CROSS_CORRELATION // what every DL framework calls convolution
-	DNNDefaultMath          = C.VG_CUDNN_DEFAULT_MATH
-	DNNTensorOpMath         = C.VG_CUDNN_TENSOR_OP_MATH
-	DNNFMAMath              = C.VG_CUDNN_FMA_MATH // FP32 without TF32
-	PoolingMax              = C.VG_CUDNN_POOLING_MAX
-	PoolingMaxDeterministic = C.VG_CUDNN_POOLING_MAX_DETERMINISTIC
-	NotPropagateNaN         = C.VG_CUDNN_NOT_PROPAGATE_NAN
-	PropagateNaN            = C.VG_CUDNN_PROPAGATE_NAN
-	ActivationReLU          = C.VG_CUDNN_ACTIVATION_RELU
+	DataFloat        = C.VG_CUDNN_DATA_FLOAT
+	TensorNCHW       = C.VG_CUDNN_TENSOR_NCHW
+	CrossCorrelation = C.VG_CUDNN_CROSS_CORRELATION // what every DL framework calls convolution
+	NotPropagateNaN  = C.VG_CUDNN_NOT_PROPAGATE_NAN
+	PropagateNaN     = C.VG_CUDNN_PROPAGATE_NAN
+	ActivationReLU   = C.VG_CUDNN_ACTIVATION_RELU
+)
+
+// The math types of dnnmath.go equal decl.h's: a constant index outside
+// [1]struct{} does not compile.
+var (
+	_ = [1]struct{}{}[DNNDefaultMath-C.VG_CUDNN_DEFAULT_MATH]
+	_ = [1]struct{}{}[DNNTensorOpMath-C.VG_CUDNN_TENSOR_OP_MATH]
+	_ = [1]struct{}{}[DNNTensorOpMathAllowConversion-C.VG_CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION]
+	_ = [1]struct{}{}[DNNFMAMath-C.VG_CUDNN_FMA_MATH]
 )
 
 // AlgoPerf is one entry of a cudnnConvolution{Fwd,BwdData,BwdFilter}AlgoPerf_t
@@ -112,27 +106,7 @@ type AlgoPerf struct {
 	MathType    int    // pass to SetConvolutionMathType before using Algo
 }
 
-// CUDNNSymbols lists the dlsym names LoadCUDNN resolves, in table order.
-func CUDNNSymbols() []string {
-	return []string{"cudnnGetVersion", "cudnnGetErrorString", "cudnnCreate", "cudnnDestroy", "cudnnSetStream",
-		"cudnnCreateTensorDescriptor", "cudnnSetTensor4dDescriptor", "cudnnDestroyTensorDescriptor",
-		"cudnnCreateFilterDescriptor", "cudnnSetFilter4dDescriptor", "cudnnDestroyFilterDescriptor",
-		"cudnnCreateConvolutionDescriptor", "cudnnSetConvolution2dDescriptor", "cudnnSetConvolutionMathType",
-		"cudnnGetConvolution2dForwardOutputDim", "cudnnDestroyConvolutionDescriptor",
-		"cudnnGetConvolutionForwardAlgorithmMaxCount", "cudnnGetConvolutionForwardAlgorithm_v7",
-		"cudnnFindConvolutionForwardAlgorithm", "cudnnGetConvolutionForwardWorkspaceSize", "cudnnConvolutionForward",
-		"cudnnGetConvolutionBackwardDataAlgorithmMaxCount", "cudnnGetConvolutionBackwardDataAlgorithm_v7",
-		"cudnnFindConvolutionBackwardDataAlgorithm", "cudnnGetConvolutionBackwardDataWorkspaceSize",
-		"cudnnConvolutionBackwardData",
-		"cudnnGetConvolutionBackwardFilterAlgorithmMaxCount", "cudnnGetConvolutionBackwardFilterAlgorithm_v7",
-		"cudnnFindConvolutionBackwardFilterAlgorithm", "cudnnGetConvolutionBackwardFilterWorkspaceSize",
-		"cudnnConvolutionBackwardFilter", "cudnnConvolutionBackwardBias", "cudnnAddTensor",
-		"cudnnCreatePoolingDescriptor", "cudnnSetPooling2dDescriptor", "cudnnDestroyPoolingDescriptor",
-		"cudnnPoolingForward", "cudnnPoolingBackward",
-		"cudnnCreateActivationDescriptor", "cudnnSetActivationDescriptor", "cudnnDestroyActivationDescriptor",
-		"cudnnActivationForward", "cudnnActivationBackward"}
-}
-
+// The cuDNN functions, by index into CUDNN's function table.
 const (
 	dnnGetVersion = iota
 	dnnGetErrorString
@@ -148,7 +122,6 @@ const (
 	dnnCreateConv
 	dnnSetConv2d
 	dnnSetConvMathType
-	dnnConvOutputDim
 	dnnDestroyConv
 	dnnFwdMaxCount
 	dnnFwdGet
@@ -166,18 +139,56 @@ const (
 	dnnBwdFilterWorkspace
 	dnnBwdFilter
 	dnnBwdBias
-	dnnAddTensor
-	dnnCreatePooling
-	dnnSetPooling2d
-	dnnDestroyPooling
-	dnnPoolingFwd
-	dnnPoolingBwd
 	dnnCreateActivation
 	dnnSetActivation
 	dnnDestroyActivation
 	dnnActivationFwd
 	dnnActivationBwd
+	cudnnSymCount
 )
+
+// cudnnSyms is cuDNN's function table: the dlsym name of each index.
+var cudnnSyms = [cudnnSymCount]symbol{
+	dnnGetVersion:         {"cudnnGetVersion", required},
+	dnnGetErrorString:     {"cudnnGetErrorString", required},
+	dnnCreate:             {"cudnnCreate", required},
+	dnnDestroy:            {"cudnnDestroy", required},
+	dnnSetStream:          {"cudnnSetStream", required},
+	dnnCreateTensor:       {"cudnnCreateTensorDescriptor", required},
+	dnnSetTensor4d:        {"cudnnSetTensor4dDescriptor", required},
+	dnnDestroyTensor:      {"cudnnDestroyTensorDescriptor", required},
+	dnnCreateFilter:       {"cudnnCreateFilterDescriptor", required},
+	dnnSetFilter4d:        {"cudnnSetFilter4dDescriptor", required},
+	dnnDestroyFilter:      {"cudnnDestroyFilterDescriptor", required},
+	dnnCreateConv:         {"cudnnCreateConvolutionDescriptor", required},
+	dnnSetConv2d:          {"cudnnSetConvolution2dDescriptor", required},
+	dnnSetConvMathType:    {"cudnnSetConvolutionMathType", required},
+	dnnDestroyConv:        {"cudnnDestroyConvolutionDescriptor", required},
+	dnnFwdMaxCount:        {"cudnnGetConvolutionForwardAlgorithmMaxCount", required},
+	dnnFwdGet:             {"cudnnGetConvolutionForwardAlgorithm_v7", required},
+	dnnFwdFind:            {"cudnnFindConvolutionForwardAlgorithm", required},
+	dnnFwdWorkspace:       {"cudnnGetConvolutionForwardWorkspaceSize", required},
+	dnnFwd:                {"cudnnConvolutionForward", required},
+	dnnBwdDataMaxCount:    {"cudnnGetConvolutionBackwardDataAlgorithmMaxCount", required},
+	dnnBwdDataGet:         {"cudnnGetConvolutionBackwardDataAlgorithm_v7", required},
+	dnnBwdDataFind:        {"cudnnFindConvolutionBackwardDataAlgorithm", required},
+	dnnBwdDataWorkspace:   {"cudnnGetConvolutionBackwardDataWorkspaceSize", required},
+	dnnBwdData:            {"cudnnConvolutionBackwardData", required},
+	dnnBwdFilterMaxCount:  {"cudnnGetConvolutionBackwardFilterAlgorithmMaxCount", required},
+	dnnBwdFilterGet:       {"cudnnGetConvolutionBackwardFilterAlgorithm_v7", required},
+	dnnBwdFilterFind:      {"cudnnFindConvolutionBackwardFilterAlgorithm", required},
+	dnnBwdFilterWorkspace: {"cudnnGetConvolutionBackwardFilterWorkspaceSize", required},
+	dnnBwdFilter:          {"cudnnConvolutionBackwardFilter", required},
+	dnnBwdBias:            {"cudnnConvolutionBackwardBias", required},
+	dnnCreateActivation:   {"cudnnCreateActivationDescriptor", required},
+	dnnSetActivation:      {"cudnnSetActivationDescriptor", required},
+	dnnDestroyActivation:  {"cudnnDestroyActivationDescriptor", required},
+	dnnActivationFwd:      {"cudnnActivationForward", required},
+	dnnActivationBwd:      {"cudnnActivationBackward", required},
+}
+
+// CUDNNSymbols lists the dlsym names of LoadCUDNN's table, in index order.
+func CUDNNSymbols() []string { return names(cudnnSyms[:]) }
 
 // cudnnSpec: libcudnn.so.9 is a shim that dlopens its sub-libraries by
 // soname. When it is found in a directory, the sub-libraries of the legacy
@@ -209,7 +220,7 @@ func cudnnSpec() libSpec {
 // as cuBLAS (nvidia-cudnn-cu13 with CUDA 13).
 func LoadCUDNN(opts ...Option) (*CUDNN, error) {
 	c := newConfig(opts)
-	l, err := c.open(cudnnSpec(), CUDNNSymbols())
+	l, err := c.open(cudnnSpec(), cudnnSyms[:])
 	if err != nil {
 		return nil, err
 	}
@@ -231,7 +242,7 @@ func (d *CUDNN) check(call int, r C.int) error {
 	if r == 0 {
 		return nil
 	}
-	e := &Error{Lib: "cudnn", Call: CUDNNSymbols()[call], Code: int(r)}
+	e := &Error{Lib: "cudnn", Call: cudnnSyms[call].name, Code: int(r)}
 	if s := C.vgc_cudnnGetErrorString(d.lib.fn[dnnGetErrorString], r); s != nil {
 		e.Name = C.GoString(s)
 	}
@@ -320,13 +331,6 @@ func (d *CUDNN) NewConv2d(padH, padW, strideH, strideW int, mathType int) (ConvD
 // SetConvMathType is cudnnSetConvolutionMathType.
 func (d *CUDNN) SetConvMathType(c ConvDesc, mathType int) error {
 	return d.check(dnnSetConvMathType, C.vgc_cudnnSetConvolutionMathType(d.fn(dnnSetConvMathType), c.h, C.int(mathType)))
-}
-
-// ConvOutputDim is cudnnGetConvolution2dForwardOutputDim.
-func (d *CUDNN) ConvOutputDim(c ConvDesc, x TensorDesc, w FilterDesc) (n, k, p, q int, err error) {
-	var cn, ck, cp, cq C.int
-	err = d.check(dnnConvOutputDim, C.vgc_cudnnGetConvolution2dForwardOutputDim(d.fn(dnnConvOutputDim), c.h, x.h, w.h, &cn, &ck, &cp, &cq))
-	return int(cn), int(ck), int(cp), int(cq), err
 }
 
 // DestroyConv is cudnnDestroyConvolutionDescriptor.
@@ -449,43 +453,6 @@ func (d *CUDNN) ConvBackwardFilter(h DNNHandle, alpha float32, xd TensorDesc, x 
 // (N,Out,1,1)) of dense layers.
 func (d *CUDNN) ConvBackwardBias(h DNNHandle, alpha float32, dyd TensorDesc, dy DevicePtr, beta float32, dbd TensorDesc, db DevicePtr) error {
 	return d.check(dnnBwdBias, C.vgc_cudnnConvolutionBackwardBias(d.fn(dnnBwdBias), h.h, C.float(alpha), dyd.h, C.DP(dy), C.float(beta), dbd.h, C.DP(db)))
-}
-
-// AddTensor is cudnnAddTensor: c = alpha*a + beta*c, broadcasting a's size-1 dims.
-func (d *CUDNN) AddTensor(h DNNHandle, alpha float32, ad TensorDesc, a DevicePtr, beta float32, cd TensorDesc, c DevicePtr) error {
-	return d.check(dnnAddTensor, C.vgc_cudnnAddTensor(d.fn(dnnAddTensor), h.h, C.float(alpha), ad.h, C.DP(a), C.float(beta), cd.h, C.DP(c)))
-}
-
-// NewPooling2d creates a pooling descriptor (cudnnSetPooling2dDescriptor)
-// without padding; use PoolingMaxDeterministic for reproducible backward.
-func (d *CUDNN) NewPooling2d(mode, windowH, windowW, strideH, strideW int) (PoolingDesc, error) {
-	var p C.vgCudnnPoolingDesc
-	if err := d.check(dnnCreatePooling, C.vgc_cudnnCreatePoolingDescriptor(d.fn(dnnCreatePooling), &p)); err != nil {
-		return PoolingDesc{}, err
-	}
-	r := C.vgc_cudnnSetPooling2dDescriptor(d.fn(dnnSetPooling2d), p, C.int(mode), NotPropagateNaN, C.int(windowH), C.int(windowW), 0, 0, C.int(strideH), C.int(strideW))
-	if err := d.check(dnnSetPooling2d, r); err != nil {
-		C.vgc_cudnnDestroyPoolingDescriptor(d.fn(dnnDestroyPooling), p)
-		return PoolingDesc{}, err
-	}
-	return PoolingDesc{p}, nil
-}
-
-// DestroyPooling is cudnnDestroyPoolingDescriptor.
-func (d *CUDNN) DestroyPooling(p PoolingDesc) error {
-	return d.check(dnnDestroyPooling, C.vgc_cudnnDestroyPoolingDescriptor(d.fn(dnnDestroyPooling), p.h))
-}
-
-// PoolingForward is cudnnPoolingForward.
-func (d *CUDNN) PoolingForward(h DNNHandle, p PoolingDesc, alpha float32, xd TensorDesc, x DevicePtr, beta float32, yd TensorDesc, y DevicePtr) error {
-	return d.check(dnnPoolingFwd, C.vgc_cudnnPoolingForward(d.fn(dnnPoolingFwd), h.h, p.h, C.float(alpha), xd.h, C.DP(x), C.float(beta), yd.h, C.DP(y)))
-}
-
-// PoolingBackward is cudnnPoolingBackward.
-func (d *CUDNN) PoolingBackward(h DNNHandle, p PoolingDesc, alpha float32, yd TensorDesc, y DevicePtr, dyd TensorDesc, dy DevicePtr,
-	xd TensorDesc, x DevicePtr, beta float32, dxd TensorDesc, dx DevicePtr) error {
-	r := C.vgc_cudnnPoolingBackward(d.fn(dnnPoolingBwd), h.h, p.h, C.float(alpha), yd.h, C.DP(y), dyd.h, C.DP(dy), xd.h, C.DP(x), C.float(beta), dxd.h, C.DP(dx))
-	return d.check(dnnPoolingBwd, r)
 }
 
 // NewActivation creates an activation descriptor (cudnnSetActivationDescriptor).

@@ -27,7 +27,6 @@ typedef struct cudnnContext *vgCudnnHandle;
 typedef struct cudnnTensorStruct *vgCudnnTensorDesc;
 typedef struct cudnnFilterStruct *vgCudnnFilterDesc;
 typedef struct cudnnConvolutionStruct *vgCudnnConvDesc;
-typedef struct cudnnPoolingStruct *vgCudnnPoolingDesc;
 typedef struct cudnnActivationStruct *vgCudnnActivationDesc;
 typedef struct _nvrtcProgram *vgNvrtcProgram;
 
@@ -52,7 +51,6 @@ typedef int vgCudnnMathType;
 typedef int vgCudnnConvFwdAlgo;
 typedef int vgCudnnConvBwdDataAlgo;
 typedef int vgCudnnConvBwdFilterAlgo;
-typedef int vgCudnnPoolingMode;
 typedef int vgCudnnNanPropagation;
 typedef int vgCudnnActivationMode;
 typedef int vgCudnnDeterminism;
@@ -123,9 +121,8 @@ enum {
 	VG_CUDNN_CROSS_CORRELATION = 1,
 	VG_CUDNN_DEFAULT_MATH = 0,
 	VG_CUDNN_TENSOR_OP_MATH = 1,
+	VG_CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION = 2,
 	VG_CUDNN_FMA_MATH = 3,
-	VG_CUDNN_POOLING_MAX = 0,
-	VG_CUDNN_POOLING_MAX_DETERMINISTIC = 3,
 	VG_CUDNN_NOT_PROPAGATE_NAN = 0,
 	VG_CUDNN_PROPAGATE_NAN = 1,
 	VG_CUDNN_ACTIVATION_RELU = 1,
@@ -187,8 +184,6 @@ typedef vgCublasStatus (*vg_pfn_cublasGetProperty)(vgLibraryPropertyType type, i
 typedef vgCublasStatus (*vg_pfn_cublasSetStream_v2)(vgCublasHandle handle, vgCUstream streamId);
 typedef vgCublasStatus (*vg_pfn_cublasSetMathMode)(vgCublasHandle handle, vgCublasMath mode);
 typedef vgCublasStatus (*vg_pfn_cublasSgemm_v2)(vgCublasHandle handle, vgCublasOperation transa, vgCublasOperation transb, int m, int n, int k, const float *alpha, const float *A, int lda, const float *B, int ldb, const float *beta, float *C, int ldc);
-typedef vgCublasStatus (*vg_pfn_cublasSaxpy_v2)(vgCublasHandle handle, int n, const float *alpha, const float *x, int incx, float *y, int incy);
-typedef vgCublasStatus (*vg_pfn_cublasSscal_v2)(vgCublasHandle handle, int n, const float *alpha, float *x, int incx);
 typedef const char *(*vg_pfn_cublasGetStatusName)(vgCublasStatus status);
 typedef const char *(*vg_pfn_cublasGetStatusString)(vgCublasStatus status);
 
@@ -207,7 +202,6 @@ typedef vgCudnnStatus (*vg_pfn_cudnnDestroyFilterDescriptor)(vgCudnnFilterDesc f
 typedef vgCudnnStatus (*vg_pfn_cudnnCreateConvolutionDescriptor)(vgCudnnConvDesc *convDesc);
 typedef vgCudnnStatus (*vg_pfn_cudnnSetConvolution2dDescriptor)(vgCudnnConvDesc convDesc, int pad_h, int pad_w, int u, int v, int dilation_h, int dilation_w, vgCudnnConvMode mode, vgCudnnDataType computeType);
 typedef vgCudnnStatus (*vg_pfn_cudnnSetConvolutionMathType)(vgCudnnConvDesc convDesc, vgCudnnMathType mathType);
-typedef vgCudnnStatus (*vg_pfn_cudnnGetConvolution2dForwardOutputDim)(const vgCudnnConvDesc convDesc, const vgCudnnTensorDesc inputTensorDesc, const vgCudnnFilterDesc filterDesc, int *n, int *c, int *h, int *w);
 typedef vgCudnnStatus (*vg_pfn_cudnnDestroyConvolutionDescriptor)(vgCudnnConvDesc convDesc);
 typedef vgCudnnStatus (*vg_pfn_cudnnGetConvolutionForwardAlgorithmMaxCount)(vgCudnnHandle handle, int *count);
 typedef vgCudnnStatus (*vg_pfn_cudnnGetConvolutionForwardAlgorithm_v7)(vgCudnnHandle handle, const vgCudnnTensorDesc srcDesc, const vgCudnnFilterDesc filterDesc, const vgCudnnConvDesc convDesc, const vgCudnnTensorDesc destDesc, const int requestedAlgoCount, int *returnedAlgoCount, vgCudnnConvFwdAlgoPerf *perfResults);
@@ -225,12 +219,6 @@ typedef vgCudnnStatus (*vg_pfn_cudnnFindConvolutionBackwardFilterAlgorithm)(vgCu
 typedef vgCudnnStatus (*vg_pfn_cudnnGetConvolutionBackwardFilterWorkspaceSize)(vgCudnnHandle handle, const vgCudnnTensorDesc xDesc, const vgCudnnTensorDesc dyDesc, const vgCudnnConvDesc convDesc, const vgCudnnFilterDesc gradDesc, vgCudnnConvBwdFilterAlgo algo, size_t *sizeInBytes);
 typedef vgCudnnStatus (*vg_pfn_cudnnConvolutionBackwardFilter)(vgCudnnHandle handle, const void *alpha, const vgCudnnTensorDesc xDesc, const void *x, const vgCudnnTensorDesc dyDesc, const void *dy, const vgCudnnConvDesc convDesc, vgCudnnConvBwdFilterAlgo algo, void *workSpace, size_t workSpaceSizeInBytes, const void *beta, const vgCudnnFilterDesc dwDesc, void *dw);
 typedef vgCudnnStatus (*vg_pfn_cudnnConvolutionBackwardBias)(vgCudnnHandle handle, const void *alpha, const vgCudnnTensorDesc dyDesc, const void *dy, const void *beta, const vgCudnnTensorDesc dbDesc, void *db);
-typedef vgCudnnStatus (*vg_pfn_cudnnAddTensor)(vgCudnnHandle handle, const void *alpha, const vgCudnnTensorDesc aDesc, const void *A, const void *beta, const vgCudnnTensorDesc cDesc, void *C);
-typedef vgCudnnStatus (*vg_pfn_cudnnCreatePoolingDescriptor)(vgCudnnPoolingDesc *poolingDesc);
-typedef vgCudnnStatus (*vg_pfn_cudnnSetPooling2dDescriptor)(vgCudnnPoolingDesc poolingDesc, vgCudnnPoolingMode mode, vgCudnnNanPropagation maxpoolingNanOpt, int windowHeight, int windowWidth, int verticalPadding, int horizontalPadding, int verticalStride, int horizontalStride);
-typedef vgCudnnStatus (*vg_pfn_cudnnDestroyPoolingDescriptor)(vgCudnnPoolingDesc poolingDesc);
-typedef vgCudnnStatus (*vg_pfn_cudnnPoolingForward)(vgCudnnHandle handle, const vgCudnnPoolingDesc poolingDesc, const void *alpha, const vgCudnnTensorDesc xDesc, const void *x, const void *beta, const vgCudnnTensorDesc yDesc, void *y);
-typedef vgCudnnStatus (*vg_pfn_cudnnPoolingBackward)(vgCudnnHandle handle, const vgCudnnPoolingDesc poolingDesc, const void *alpha, const vgCudnnTensorDesc yDesc, const void *y, const vgCudnnTensorDesc dyDesc, const void *dy, const vgCudnnTensorDesc xDesc, const void *x, const void *beta, const vgCudnnTensorDesc dxDesc, void *dx);
 typedef vgCudnnStatus (*vg_pfn_cudnnCreateActivationDescriptor)(vgCudnnActivationDesc *activationDesc);
 typedef vgCudnnStatus (*vg_pfn_cudnnSetActivationDescriptor)(vgCudnnActivationDesc activationDesc, vgCudnnActivationMode mode, vgCudnnNanPropagation reluNanOpt, double coef);
 typedef vgCudnnStatus (*vg_pfn_cudnnDestroyActivationDescriptor)(vgCudnnActivationDesc activationDesc);

@@ -106,6 +106,11 @@ type Function struct{ h C.vgCUfunction }
 //
 // A Driver is safe for concurrent use only in the sense that its function
 // table never changes; the CUDA objects it creates follow CUDA's rules.
+//
+// Optional symbols: the functions of methods the backend does not call are
+// optional in the driver's table (a driver without one still loads), and
+// such a method returns a *SymbolError, with Optional set, when the loaded
+// driver lacks its function.
 type Driver struct {
 	lib *lib
 }
@@ -116,7 +121,7 @@ type Driver struct {
 func LoadDriver(opts ...Option) (*Driver, error) {
 	c := newConfig(opts)
 	spec := libSpec{sonames: []string{"libcuda.so.1"}, flags: dl.Now | dl.Local | dl.NoDelete}
-	l, err := c.open(spec, DriverSymbols())
+	l, err := c.open(spec, driverSyms[:])
 	if err != nil {
 		return nil, err
 	}
@@ -131,22 +136,7 @@ func (d *Driver) Path() string { return d.lib.path }
 // while contexts may exist.
 func (d *Driver) Close() error { return d.lib.close() }
 
-// DriverSymbols lists the dlsym names LoadDriver resolves, in table order.
-func DriverSymbols() []string {
-	return []string{
-		"cuInit", "cuDriverGetVersion", "cuDeviceGetCount", "cuDeviceGet", "cuDeviceGetName",
-		"cuDeviceTotalMem_v2", "cuDeviceGetAttribute", "cuDevicePrimaryCtxRetain",
-		"cuDevicePrimaryCtxRelease_v2", "cuDevicePrimaryCtxSetFlags_v2", "cuCtxSetCurrent",
-		"cuCtxGetCurrent", "cuCtxSynchronize", "cuMemGetInfo_v2", "cuMemAlloc_v2", "cuMemFree_v2",
-		"cuMemAllocHost_v2", "cuMemFreeHost", "cuMemcpyHtoD_v2", "cuMemcpyDtoH_v2", "cuMemcpyDtoD_v2",
-		"cuMemcpyHtoDAsync_v2", "cuMemcpyDtoHAsync_v2", "cuMemcpyDtoDAsync_v2", "cuMemsetD32_v2",
-		"cuMemsetD32Async", "cuStreamCreate", "cuStreamSynchronize", "cuStreamDestroy_v2",
-		"cuEventCreate", "cuEventRecord", "cuEventSynchronize", "cuEventElapsedTime",
-		"cuEventDestroy_v2", "cuModuleLoadDataEx", "cuModuleUnload", "cuModuleGetFunction",
-		"cuLaunchKernel", "cuGetErrorName", "cuGetErrorString",
-	}
-}
-
+// The driver functions, by index into Driver's function table.
 const (
 	cuInit = iota
 	cuDriverGetVersion
@@ -188,7 +178,59 @@ const (
 	cuLaunchKernel
 	cuGetErrorName
 	cuGetErrorString
+	driverSymCount
 )
+
+// driverSyms is the driver's function table: the dlsym name of each index.
+// The optional ones are calls the backend does not make (the synchronous
+// copies and memset, CtxGetCurrent, CtxSynchronize, MemGetInfo,
+// EventElapsedTime): a driver without one still loads, and only calling that
+// method fails, with a *SymbolError.
+var driverSyms = [driverSymCount]symbol{
+	cuInit:                     {"cuInit", required},
+	cuDriverGetVersion:         {"cuDriverGetVersion", required},
+	cuDeviceGetCount:           {"cuDeviceGetCount", required},
+	cuDeviceGet:                {"cuDeviceGet", required},
+	cuDeviceGetName:            {"cuDeviceGetName", required},
+	cuDeviceTotalMem:           {"cuDeviceTotalMem_v2", required},
+	cuDeviceGetAttribute:       {"cuDeviceGetAttribute", required},
+	cuDevicePrimaryCtxRetain:   {"cuDevicePrimaryCtxRetain", required},
+	cuDevicePrimaryCtxRelease:  {"cuDevicePrimaryCtxRelease_v2", required},
+	cuDevicePrimaryCtxSetFlags: {"cuDevicePrimaryCtxSetFlags_v2", required},
+	cuCtxSetCurrent:            {"cuCtxSetCurrent", required},
+	cuCtxGetCurrent:            {"cuCtxGetCurrent", optional},
+	cuCtxSynchronize:           {"cuCtxSynchronize", optional},
+	cuMemGetInfo:               {"cuMemGetInfo_v2", optional},
+	cuMemAlloc:                 {"cuMemAlloc_v2", required},
+	cuMemFree:                  {"cuMemFree_v2", required},
+	cuMemAllocHost:             {"cuMemAllocHost_v2", required},
+	cuMemFreeHost:              {"cuMemFreeHost", required},
+	cuMemcpyHtoD:               {"cuMemcpyHtoD_v2", optional},
+	cuMemcpyDtoH:               {"cuMemcpyDtoH_v2", optional},
+	cuMemcpyDtoD:               {"cuMemcpyDtoD_v2", optional},
+	cuMemcpyHtoDAsync:          {"cuMemcpyHtoDAsync_v2", required},
+	cuMemcpyDtoHAsync:          {"cuMemcpyDtoHAsync_v2", required},
+	cuMemcpyDtoDAsync:          {"cuMemcpyDtoDAsync_v2", optional},
+	cuMemsetD32:                {"cuMemsetD32_v2", optional},
+	cuMemsetD32Async:           {"cuMemsetD32Async", required},
+	cuStreamCreate:             {"cuStreamCreate", required},
+	cuStreamSynchronize:        {"cuStreamSynchronize", required},
+	cuStreamDestroy:            {"cuStreamDestroy_v2", required},
+	cuEventCreate:              {"cuEventCreate", required},
+	cuEventRecord:              {"cuEventRecord", required},
+	cuEventSynchronize:         {"cuEventSynchronize", required},
+	cuEventElapsedTime:         {"cuEventElapsedTime", optional},
+	cuEventDestroy:             {"cuEventDestroy_v2", required},
+	cuModuleLoadDataEx:         {"cuModuleLoadDataEx", required},
+	cuModuleUnload:             {"cuModuleUnload", required},
+	cuModuleGetFunction:        {"cuModuleGetFunction", required},
+	cuLaunchKernel:             {"cuLaunchKernel", required},
+	cuGetErrorName:             {"cuGetErrorName", required},
+	cuGetErrorString:           {"cuGetErrorString", required},
+}
+
+// DriverSymbols lists the dlsym names of LoadDriver's table, in index order.
+func DriverSymbols() []string { return names(driverSyms[:]) }
 
 func (d *Driver) fn(i int) unsafe.Pointer { return d.lib.fn[i] }
 
@@ -196,7 +238,7 @@ func (d *Driver) check(call int, r C.int) error {
 	if r == 0 {
 		return nil
 	}
-	e := &Error{Lib: "cuda", Call: DriverSymbols()[call], Code: int(r), Name: "CUDA_ERROR_UNKNOWN_CODE"}
+	e := &Error{Lib: "cuda", Call: driverSyms[call].name, Code: int(r), Name: "CUDA_ERROR_UNKNOWN_CODE"}
 	if s := C.vgc_errName(d.fn(cuGetErrorName), r); s != nil {
 		e.Name = C.GoString(s)
 	}
@@ -309,22 +351,37 @@ func (d *Driver) CtxSetCurrent(ctx Context) error {
 }
 
 // CtxGetCurrent is cuCtxGetCurrent; the zero Context means none is current.
+// Its symbol is optional (see Driver).
 func (d *Driver) CtxGetCurrent() (Context, error) {
+	f, err := d.lib.get(cuCtxGetCurrent)
+	if err != nil {
+		return Context{}, err
+	}
 	var c C.vgCUcontext
-	err := d.check(cuCtxGetCurrent, C.vgc_cuCtxGetCurrent(d.fn(cuCtxGetCurrent), &c))
+	err = d.check(cuCtxGetCurrent, C.vgc_cuCtxGetCurrent(f, &c))
 	return Context{c}, err
 }
 
 // CtxSynchronize is cuCtxSynchronize.
+// Its symbol is optional (see Driver).
 func (d *Driver) CtxSynchronize() error {
-	return d.check(cuCtxSynchronize, C.vgc_cuCtxSynchronize(d.fn(cuCtxSynchronize)))
+	f, err := d.lib.get(cuCtxSynchronize)
+	if err != nil {
+		return err
+	}
+	return d.check(cuCtxSynchronize, C.vgc_cuCtxSynchronize(f))
 }
 
 // MemGetInfo is cuMemGetInfo_v2: free and total device memory in bytes.
+// Its symbol is optional (see Driver).
 func (d *Driver) MemGetInfo() (free, total uint64, err error) {
-	var f, t C.size_t
-	err = d.check(cuMemGetInfo, C.vgc_cuMemGetInfo_v2(d.fn(cuMemGetInfo), &f, &t))
-	return uint64(f), uint64(t), err
+	f, err := d.lib.get(cuMemGetInfo)
+	if err != nil {
+		return 0, 0, err
+	}
+	var fr, t C.size_t
+	err = d.check(cuMemGetInfo, C.vgc_cuMemGetInfo_v2(f, &fr, &t))
+	return uint64(fr), uint64(t), err
 }
 
 // DevicePtr is a device address (CUdeviceptr). It is an integer, not a Go
@@ -359,18 +416,33 @@ func (d *Driver) MemFreeHost(p unsafe.Pointer) error {
 
 // MemcpyHtoD is cuMemcpyHtoD_v2. src may be Go memory: the call returns only
 // once the source has been read.
+// Its symbol is optional (see Driver).
 func (d *Driver) MemcpyHtoD(dst DevicePtr, src unsafe.Pointer, bytes uint64) error {
-	return d.check(cuMemcpyHtoD, C.vgc_cuMemcpyHtoD_v2(d.fn(cuMemcpyHtoD), C.vgCUdeviceptr(dst), src, C.size_t(bytes)))
+	f, err := d.lib.get(cuMemcpyHtoD)
+	if err != nil {
+		return err
+	}
+	return d.check(cuMemcpyHtoD, C.vgc_cuMemcpyHtoD_v2(f, C.vgCUdeviceptr(dst), src, C.size_t(bytes)))
 }
 
 // MemcpyDtoH is cuMemcpyDtoH_v2. dst may be Go memory.
+// Its symbol is optional (see Driver).
 func (d *Driver) MemcpyDtoH(dst unsafe.Pointer, src DevicePtr, bytes uint64) error {
-	return d.check(cuMemcpyDtoH, C.vgc_cuMemcpyDtoH_v2(d.fn(cuMemcpyDtoH), dst, C.vgCUdeviceptr(src), C.size_t(bytes)))
+	f, err := d.lib.get(cuMemcpyDtoH)
+	if err != nil {
+		return err
+	}
+	return d.check(cuMemcpyDtoH, C.vgc_cuMemcpyDtoH_v2(f, dst, C.vgCUdeviceptr(src), C.size_t(bytes)))
 }
 
 // MemcpyDtoD is cuMemcpyDtoD_v2.
+// Its symbol is optional (see Driver).
 func (d *Driver) MemcpyDtoD(dst, src DevicePtr, bytes uint64) error {
-	return d.check(cuMemcpyDtoD, C.vgc_cuMemcpyDtoD_v2(d.fn(cuMemcpyDtoD), C.vgCUdeviceptr(dst), C.vgCUdeviceptr(src), C.size_t(bytes)))
+	f, err := d.lib.get(cuMemcpyDtoD)
+	if err != nil {
+		return err
+	}
+	return d.check(cuMemcpyDtoD, C.vgc_cuMemcpyDtoD_v2(f, C.vgCUdeviceptr(dst), C.vgCUdeviceptr(src), C.size_t(bytes)))
 }
 
 // MemcpyHtoDAsync is cuMemcpyHtoDAsync_v2. src must come from MemAllocHost
@@ -385,14 +457,24 @@ func (d *Driver) MemcpyDtoHAsync(dst unsafe.Pointer, src DevicePtr, bytes uint64
 }
 
 // MemcpyDtoDAsync is cuMemcpyDtoDAsync_v2.
+// Its symbol is optional (see Driver).
 func (d *Driver) MemcpyDtoDAsync(dst, src DevicePtr, bytes uint64, s Stream) error {
-	return d.check(cuMemcpyDtoDAsync, C.vgc_cuMemcpyDtoDAsync_v2(d.fn(cuMemcpyDtoDAsync), C.vgCUdeviceptr(dst), C.vgCUdeviceptr(src), C.size_t(bytes), s.h))
+	f, err := d.lib.get(cuMemcpyDtoDAsync)
+	if err != nil {
+		return err
+	}
+	return d.check(cuMemcpyDtoDAsync, C.vgc_cuMemcpyDtoDAsync_v2(f, C.vgCUdeviceptr(dst), C.vgCUdeviceptr(src), C.size_t(bytes), s.h))
 }
 
 // MemsetD32 is cuMemsetD32_v2: n 32-bit words set to value (use
 // math.Float32bits for a float).
+// Its symbol is optional (see Driver).
 func (d *Driver) MemsetD32(dst DevicePtr, value uint32, n uint64) error {
-	return d.check(cuMemsetD32, C.vgc_cuMemsetD32_v2(d.fn(cuMemsetD32), C.vgCUdeviceptr(dst), C.uint(value), C.size_t(n)))
+	f, err := d.lib.get(cuMemsetD32)
+	if err != nil {
+		return err
+	}
+	return d.check(cuMemsetD32, C.vgc_cuMemsetD32_v2(f, C.vgCUdeviceptr(dst), C.uint(value), C.size_t(n)))
 }
 
 // MemsetD32Async is cuMemsetD32Async.
@@ -444,9 +526,14 @@ func (d *Driver) EventSynchronize(e Event) error {
 // EventElapsedTime is cuEventElapsedTime, in milliseconds. The unsuffixed
 // symbol is bound because CUDA 12 drivers before 12.8 lack the _v2 one; the
 // prototype is the same.
+// Its symbol is optional (see Driver).
 func (d *Driver) EventElapsedTime(start, end Event) (float32, error) {
+	f, err := d.lib.get(cuEventElapsedTime)
+	if err != nil {
+		return 0, err
+	}
 	var ms C.float
-	err := d.check(cuEventElapsedTime, C.vgc_cuEventElapsedTime(d.fn(cuEventElapsedTime), &ms, start.h, end.h))
+	err = d.check(cuEventElapsedTime, C.vgc_cuEventElapsedTime(f, &ms, start.h, end.h))
 	return float32(ms), err
 }
 
@@ -459,7 +546,7 @@ func (d *Driver) EventDestroy(e Event) error {
 // current context; a JIT failure's log is part of the error.
 func (d *Driver) ModuleLoadData(image []byte) (Module, error) {
 	if len(image) == 0 {
-		return Module{}, &Error{Lib: "cuda", Call: "cuModuleLoadDataEx", Code: 1, Name: "CUDA_ERROR_INVALID_VALUE", Msg: "empty image"}
+		return Module{}, &Error{Lib: "cuda", Call: driverSyms[cuModuleLoadDataEx].name, Code: 1, Name: "CUDA_ERROR_INVALID_VALUE", Msg: "empty image"}
 	}
 	img := C.CBytes(append(image, 0)) // PTX must be NUL-terminated
 	defer C.free(img)

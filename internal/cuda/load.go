@@ -2,7 +2,6 @@ package cuda
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -11,97 +10,6 @@ import (
 
 	"github.com/vggo/vggo/internal/dl"
 )
-
-// EnvPath names the environment variable that points the binding at NVIDIA's
-// libraries: a directory, or a colon-separated list, searched before the
-// system loader. Each entry may be a directory holding the .so files, a pip
-// "site-packages/nvidia" directory, or a "site-packages" directory.
-const EnvPath = "VGGO_CUDA_PATH"
-
-// Option configures how the libraries are found and opened.
-type Option func(*config)
-
-type config struct {
-	dirs   []string
-	opener dl.Opener
-	getenv func(string) string
-	majors []int
-}
-
-// WithLibraryPath searches dirs (laid out as for EnvPath) before everything
-// else, including EnvPath.
-func WithLibraryPath(dirs ...string) Option {
-	return func(c *config) { c.dirs = append(c.dirs, dirs...) }
-}
-
-// WithOpener replaces the system loader, for tests of the failure paths.
-func WithOpener(o dl.Opener) Option {
-	return func(c *config) { c.opener = o }
-}
-
-// WithGetenv replaces os.Getenv when reading EnvPath and VIRTUAL_ENV.
-func WithGetenv(getenv func(string) string) Option {
-	return func(c *config) { c.getenv = getenv }
-}
-
-// WithCUDAMajor sets which CUDA major versions of cuBLAS and NVRTC to look
-// for, in order of preference. The default is 13, then 12. Pick 12 only when
-// the driver is older than 13.0 (cuDriverGetVersion < 13000).
-func WithCUDAMajor(majors ...int) Option {
-	return func(c *config) { c.majors = majors }
-}
-
-func newConfig(opts []Option) *config {
-	c := &config{opener: dl.System{}, getenv: os.Getenv, majors: []int{13, 12}}
-	for _, o := range opts {
-		o(c)
-	}
-	return c
-}
-
-// LibraryError reports a library that could not be opened from any place
-// searched.
-type LibraryError struct {
-	// Name is the library, e.g. "libcudnn.so.9".
-	Name string
-	// Tried lists every place searched, in order, with why it failed.
-	Tried []string
-	// DlError is the loader's message for the most relevant failure: the
-	// first file that exists but would not load, else the system search.
-	DlError string
-}
-
-func (e *LibraryError) Error() string {
-	return fmt.Sprintf("cuda: cannot load %s: %s\n  tried:\n    %s\n  hint: %s",
-		e.Name, e.DlError, strings.Join(e.Tried, "\n    "), e.Hint())
-}
-
-// Hint says how to fix the failure.
-func (e *LibraryError) Hint() string {
-	if strings.HasPrefix(e.Name, "libcuda.so") {
-		return "install the NVIDIA driver (libcuda.so.1 comes with it, not with the CUDA toolkit), " +
-			"or run with -device cpu"
-	}
-	return "set " + EnvPath + " to the directory holding it (or a pip site-packages/nvidia directory); " +
-		"install the CUDA 12 or 13 runtime libraries and cuDNN 9 (e.g. pip install nvidia-cudnn-cu13 " +
-		"nvidia-cublas nvidia-cuda-nvrtc); or run with -device cpu"
-}
-
-// SymbolError reports a library that loaded but lacks a function the binding
-// needs, usually because it is older than the binding supports.
-type SymbolError struct {
-	// Library is the path the library was opened from.
-	Library string
-	// Symbol is the missing dlsym name.
-	Symbol string
-	// DlError is dlerror's message.
-	DlError string
-}
-
-func (e *SymbolError) Error() string {
-	return fmt.Sprintf("cuda: %s has no symbol %s (%s); hint: install a CUDA 12/13 library and cuDNN 9 "+
-		"release that provides it, point %s at it, or run with -device cpu", e.Library, e.Symbol, e.DlError, EnvPath)
-}
 
 // libSpec says how to find one NVIDIA library.
 type libSpec struct {
@@ -123,7 +31,12 @@ type lib struct {
 	path string
 	deps []dl.Library
 	main dl.Library
-	fn   []unsafe.Pointer
+	// syms is the library's table, fn the address of each entry: nil for
+	// an optional symbol the library lacks, whose loader message is in
+	// absent.
+	syms   []symbol
+	fn     []unsafe.Pointer
+	absent map[int]string
 }
 
 func (l *lib) close() error {
@@ -196,8 +109,8 @@ func (c *config) searchDirs(spec libSpec) (first, last []string) {
 }
 
 // open finds and opens the first soname of spec that loads, then resolves
-// every symbol. Errors are *LibraryError or *SymbolError.
-func (c *config) open(spec libSpec, symbols []string) (*lib, error) {
+// the symbols of table. Errors are *LibraryError or *SymbolError.
+func (c *config) open(spec libSpec, table []symbol) (*lib, error) {
 	first, last := c.searchDirs(spec)
 	lerr := &LibraryError{Name: strings.Join(spec.sonames, " or ")}
 	seen := map[string]bool{}
@@ -226,14 +139,14 @@ func (c *config) open(spec libSpec, symbols []string) (*lib, error) {
 	}
 	for _, d := range first {
 		if l, _ := tryDir(d); l != nil {
-			return c.resolve(l, symbols)
+			return c.resolve(l, table)
 		}
 	}
 	var sysErr string
 	for _, so := range spec.sonames {
 		h, err := c.opener.Open(so, spec.flags)
 		if err == nil {
-			return c.resolve(&lib{path: so, main: h}, symbols)
+			return c.resolve(&lib{path: so, main: h}, table)
 		}
 		lerr.Tried = append(lerr.Tried, so+" (system search: LD_LIBRARY_PATH, ld.so cache, /lib, /usr/lib): "+dl.Message(err))
 		if sysErr == "" {
@@ -242,7 +155,7 @@ func (c *config) open(spec libSpec, symbols []string) (*lib, error) {
 	}
 	for _, d := range last {
 		if l, _ := tryDir(d); l != nil {
-			return c.resolve(l, symbols)
+			return c.resolve(l, table)
 		}
 	}
 	if lerr.DlError == "" {
@@ -277,19 +190,6 @@ func (c *config) openAt(spec libSpec, dir, so, path string) (*lib, error) {
 		return nil, errors.New(dl.Message(err))
 	}
 	l.main = h
-	return l, nil
-}
-
-func (c *config) resolve(l *lib, symbols []string) (*lib, error) {
-	l.fn = make([]unsafe.Pointer, len(symbols))
-	for i, s := range symbols {
-		p, err := l.main.Lookup(s)
-		if err != nil {
-			_ = l.close()
-			return nil, &SymbolError{Library: l.path, Symbol: s, DlError: dl.Message(err)}
-		}
-		l.fn[i] = p
-	}
 	return l, nil
 }
 

@@ -40,14 +40,7 @@ type NVRTC struct {
 	lib *lib
 }
 
-// NVRTCSymbols lists the dlsym names LoadNVRTC resolves, in table order.
-func NVRTCSymbols() []string {
-	return []string{"nvrtcGetErrorString", "nvrtcVersion", "nvrtcGetNumSupportedArchs",
-		"nvrtcGetSupportedArchs", "nvrtcCreateProgram", "nvrtcCompileProgram", "nvrtcGetProgramLogSize",
-		"nvrtcGetProgramLog", "nvrtcGetPTXSize", "nvrtcGetPTX", "nvrtcGetCUBINSize", "nvrtcGetCUBIN",
-		"nvrtcDestroyProgram"}
-}
-
+// The NVRTC functions, by index into NVRTC's function table.
 const (
 	nvrtcGetErrorString = iota
 	nvrtcVersion
@@ -62,7 +55,28 @@ const (
 	nvrtcGetCUBINSize
 	nvrtcGetCUBIN
 	nvrtcDestroyProgram
+	nvrtcSymCount
 )
+
+// nvrtcSyms is NVRTC's function table: the dlsym name of each index.
+var nvrtcSyms = [nvrtcSymCount]symbol{
+	nvrtcGetErrorString:       {"nvrtcGetErrorString", required},
+	nvrtcVersion:              {"nvrtcVersion", required},
+	nvrtcGetNumSupportedArchs: {"nvrtcGetNumSupportedArchs", required},
+	nvrtcGetSupportedArchs:    {"nvrtcGetSupportedArchs", required},
+	nvrtcCreateProgram:        {"nvrtcCreateProgram", required},
+	nvrtcCompileProgram:       {"nvrtcCompileProgram", required},
+	nvrtcGetProgramLogSize:    {"nvrtcGetProgramLogSize", required},
+	nvrtcGetProgramLog:        {"nvrtcGetProgramLog", required},
+	nvrtcGetPTXSize:           {"nvrtcGetPTXSize", required},
+	nvrtcGetPTX:               {"nvrtcGetPTX", required},
+	nvrtcGetCUBINSize:         {"nvrtcGetCUBINSize", required},
+	nvrtcGetCUBIN:             {"nvrtcGetCUBIN", required},
+	nvrtcDestroyProgram:       {"nvrtcDestroyProgram", required},
+}
+
+// NVRTCSymbols lists the dlsym names of LoadNVRTC's table, in index order.
+func NVRTCSymbols() []string { return names(nvrtcSyms[:]) }
 
 // nvrtcSpec: libnvrtc loads libnvrtc-builtins.so.<major>.<minor> itself; the
 // copy next to it is opened first so that lookup finds it.
@@ -85,7 +99,7 @@ func nvrtcSpec(majors []int) libSpec {
 // LoadNVRTC finds libnvrtc and resolves every symbol in NVRTCSymbols.
 func LoadNVRTC(opts ...Option) (*NVRTC, error) {
 	c := newConfig(opts)
-	l, err := c.open(nvrtcSpec(c.majors), NVRTCSymbols())
+	l, err := c.open(nvrtcSpec(c.majors), nvrtcSyms[:])
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +116,7 @@ func (n *NVRTC) check(call int, r C.int) error {
 	if r == 0 {
 		return nil
 	}
-	e := &Error{Lib: "nvrtc", Call: NVRTCSymbols()[call], Code: int(r)}
+	e := &Error{Lib: "nvrtc", Call: nvrtcSyms[call].name, Code: int(r)}
 	if s := C.vgc_nvrtcGetErrorString(n.lib.fn[nvrtcGetErrorString], r); s != nil {
 		e.Name = C.GoString(s)
 	}

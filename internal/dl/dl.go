@@ -43,6 +43,7 @@ type Error struct {
 	Msg string
 }
 
+// Error is "<op> <name>: <loader message>".
 func (e *Error) Error() string {
 	return fmt.Sprintf("%s %s: %s", e.Op, e.Name, e.Msg)
 }

@@ -139,7 +139,10 @@ var errClosed = errors.New("cuda: backend is closed")
 // New opens GPU ordinal: it loads libcuda, checks the device, loads cuBLAS,
 // cuDNN and NVRTC of a CUDA major the driver supports, retains the device's
 // primary context, and compiles the project's kernels for it. The error
-// says which step failed, where libraries were looked for and what to do.
+// says which step failed, where libraries were looked for and what to do:
+// internal/cuda's *LibraryError or *SymbolError for a library, a
+// *DeviceError for an ordinal the driver lacks, and errors.Is(err,
+// ErrNoDevice) when there is no device to run on.
 func New(ordinal int, opts ...Option) (*Backend, error) {
 	b := &Backend{cfg: newConfig(opts), own: &owner{}, live: map[*memory]struct{}{},
 		descs: map[[4]int]cu.TensorDesc{}, convs: map[convKey]*convPlan{}}
@@ -173,7 +176,7 @@ func (b *Backend) open() error {
 		return err
 	}
 	if b.info.Ordinal >= count {
-		return fmt.Errorf("cuda: no GPU %d: the driver sees %d device(s); check CUDA_VISIBLE_DEVICES and nvidia-smi", b.info.Ordinal, count)
+		return &DeviceError{Ordinal: b.info.Ordinal, Count: count}
 	}
 	if b.dev, err = b.drv.DeviceGet(b.info.Ordinal); err != nil {
 		return err

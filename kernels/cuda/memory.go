@@ -10,6 +10,9 @@ import (
 	"github.com/vggo/vggo/kernels"
 )
 
+// roundUp rounds n up to a multiple of m.
+func roundUp(n, m uint64) uint64 { return (n + m - 1) / m * m }
+
 // minStaging is the smallest pinned staging buffer, so that small copies
 // do not reallocate as sizes grow.
 const minStaging = 1 << 20

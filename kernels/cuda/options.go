@@ -1,10 +1,8 @@
 package cuda
 
 import (
-	"crypto/sha256"
 	"fmt"
 	"strings"
-	"sync"
 
 	cu "github.com/vggo/vggo/internal/cuda"
 )
@@ -22,6 +20,8 @@ const (
 	FP32
 )
 
+// String is the precision's name, "tf32" or "fp32", as ParsePrecision reads
+// it.
 func (p Precision) String() string {
 	if p == FP32 {
 		return "fp32"
@@ -29,7 +29,8 @@ func (p Precision) String() string {
 	return "tf32"
 }
 
-// ParsePrecision reads "tf32" or "fp32", as a -precision flag gives it.
+// ParsePrecision reads a Precision by its String name, "tf32" or "fp32",
+// ignoring case and surrounding space; an empty string is the default, TF32.
 func ParsePrecision(s string) (Precision, error) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
 	case "tf32", "":
@@ -53,6 +54,7 @@ const (
 	SearchHeuristic
 )
 
+// String is the search's name, "find" or "heuristic".
 func (s Search) String() string {
 	if s == SearchHeuristic {
 		return "heuristic"
@@ -113,58 +115,3 @@ func WithLibraryOptions(opts ...cu.Option) Option {
 // image compiled before instead of running NVRTC again (most of New's time).
 // Without it every New compiles. Use one cache per process or test binary.
 func WithKernelCache(k *KernelCache) Option { return func(c *config) { c.kernelCache = k } }
-
-// KernelCache holds compiled kernel images (CUBIN or PTX) by compute
-// capability, NVRTC library and a SHA-256 of the kernel source. The zero
-// value is ready to use; it is safe for concurrent use and is never written
-// to disk.
-type KernelCache struct {
-	mu     sync.Mutex
-	images map[kernelKey][]byte
-}
-
-// NewKernelCache returns an empty cache.
-func NewKernelCache() *KernelCache { return &KernelCache{} }
-
-type kernelKey struct {
-	cc    int
-	nvrtc string
-	src   [sha256.Size]byte
-}
-
-func newKernelKey(cc int, nvrtc, src string) kernelKey {
-	return kernelKey{cc: cc, nvrtc: nvrtc, src: sha256.Sum256([]byte(src))}
-}
-
-// Len is the number of images held.
-func (k *KernelCache) Len() int {
-	if k == nil {
-		return 0
-	}
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	return len(k.images)
-}
-
-// load returns the image under key, calling compile (under the lock, so
-// concurrent backends compile once) when it is missing. Errors are not
-// cached. A nil cache always compiles. The image is shared: never modify it.
-func (k *KernelCache) load(key kernelKey, compile func() ([]byte, error)) ([]byte, error) {
-	if k == nil {
-		return compile()
-	}
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if img, ok := k.images[key]; ok {
-		return img, nil
-	}
-	img, err := compile()
-	if err != nil {
-		return nil, err
-	}
-	if k.images == nil {
-		k.images = map[kernelKey][]byte{}
-	}
-	k.images[key] = img
-	return img, nil
-}

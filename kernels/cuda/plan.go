@@ -3,6 +3,7 @@ package cuda
 import (
 	"fmt"
 
+	cu "github.com/vggo/vggo/internal/cuda"
 	"github.com/vggo/vggo/kernels"
 )
 
@@ -19,6 +20,7 @@ func convKeyOf(d kernels.ConvDims, p kernels.Conv) convKey {
 		padH: p.PadH, padW: p.PadW, strideH: p.StrideH, strideW: p.StrideW}
 }
 
+// String describes the problem: input and filter shapes, padding, stride.
 func (k convKey) String() string {
 	return fmt.Sprintf("x (%d,%d,%d,%d), w (%d,%d,%d,%d), pad %d,%d, stride %d,%d",
 		k.n, k.c, k.h, k.w, k.k, k.c, k.r, k.s, k.padH, k.padW, k.strideH, k.strideW)
@@ -33,17 +35,10 @@ const (
 	dirBackwardFilter
 )
 
+// String is the direction's name, as errors print it.
 func (d direction) String() string {
 	return [...]string{"forward", "backward data", "backward filter"}[d]
 }
-
-// cuDNN math types (cudnnMathType_t) as reported in algorithm results.
-const (
-	mathDefault                 = 0
-	mathTensorOp                = 1
-	mathTensorOpAllowConversion = 2
-	mathFMA                     = 3
-)
 
 // candidate is one ranked cuDNN algorithm, as Find or Get reports it.
 type candidate struct {
@@ -64,53 +59,18 @@ type choice struct {
 // can run (status 0), fits the workspace limit, never uses
 // CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION (it may convert FP32 data to FP16,
 // which overflows above 65504 and loses precision, at either precision), and
-// under FP32 does not use tensor-op math.
+// under FP32 does not use tensor-op math. Without one it is an
+// *AlgorithmError.
 func pick(cands []candidate, p Precision, limit uint64, dir direction, key convKey) (choice, error) {
 	for _, c := range cands {
-		if c.status != 0 || c.memory > limit || c.math == mathTensorOpAllowConversion {
+		if c.status != 0 || c.memory > limit || c.math == cu.DNNTensorOpMathAllowConversion {
 			continue
 		}
-		if p == FP32 && c.math == mathTensorOp {
+		if p == FP32 && c.math == cu.DNNTensorOpMath {
 			continue
 		}
 		return choice{algo: c.algo, math: c.math, workspace: c.memory}, nil
 	}
-	return choice{}, fmt.Errorf("cuda: cuDNN offers no %s algorithm for %s at %s precision within a %d MiB workspace (%d candidates); "+
-		"raise the limit with WithWorkspaceLimit or use another precision", dir, key, p, limit>>20, len(cands))
-}
-
-// Launch geometry of the project's grid-stride kernels.
-const (
-	blockSize = 256
-	// blocksPerSM is enough resident blocks to hide memory latency.
-	blocksPerSM = 16
-)
-
-// gridFor is the number of blocks for n elements: one thread per element,
-// capped at blocksPerSM blocks per multiprocessor (the kernels loop).
-func gridFor(n int64, sms int) uint32 {
-	g := (n + blockSize - 1) / blockSize
-	if lim := int64(max(sms, 1) * blocksPerSM); g > lim {
-		g = lim
-	}
-	return uint32(max(g, 1))
-}
-
-// roundUp rounds n up to a multiple of m.
-func roundUp(n, m uint64) uint64 { return (n + m - 1) / m * m }
-
-// Stats counts what the backend did that matters for speed, for tests and
-// benchmarks: in a steady training step Allocs stays put and StreamSyncs
-// grows by one (the loss read-back).
-type Stats struct {
-	// Allocs and Frees count device allocations (tensors, workspaces).
-	Allocs, Frees int
-	// StreamSyncs counts waits for the whole stream (cuStreamSynchronize).
-	StreamSyncs int
-	// StagingWaits counts waits for a pinned staging buffer to be free again
-	// (cuEventSynchronize on the copy that last read it); they return at
-	// once unless the host runs more than a batch ahead.
-	StagingWaits int
-	// Launches counts kernel launches of the project's own kernels.
-	Launches int
+	return choice{}, &AlgorithmError{Direction: dir.String(), Problem: key.String(), Precision: p,
+		WorkspaceLimit: limit, Candidates: len(cands)}
 }

@@ -11,7 +11,7 @@ import (
 // ErrNoCgo is New's error in builds without cgo (or off Linux), where the
 // run-time loading of NVIDIA's libraries is not compiled in.
 var ErrNoCgo = errors.New("cuda: this binary was built without cgo (or not for Linux), so it cannot load libcuda.so.1; " +
-	"rebuild with CGO_ENABLED=1 and a C compiler on Linux, or run with -device cpu")
+	"rebuild with CGO_ENABLED=1 and a C compiler on Linux, or use the CPU backend")
 
 // Backend is the CUDA backend; in this build it cannot be created.
 type Backend struct{ kernels.Ops }

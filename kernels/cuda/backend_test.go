@@ -26,6 +26,8 @@ func TestNewWithoutDriver(t *testing.T) {
 	assert.Contains(t, r, "cannot load libcuda.so.1")
 	assert.Contains(t, r, "system search")
 	assert.Contains(t, r, "install the NVIDIA driver")
+	assert.Contains(t, r, "use the CPU backend")
+	assert.NotContains(t, r, "-device", "the library names no command-line flag")
 }
 
 func TestNewRejectsNegativeOrdinal(t *testing.T) {

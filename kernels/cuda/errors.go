@@ -1,0 +1,64 @@
+package cuda
+
+import (
+	"fmt"
+
+	cu "github.com/vggo/vggo/internal/cuda"
+)
+
+// Conditions a caller of New or of an op may branch on with errors.Is. They
+// are internal/cuda's: a library status code that says one of them matches
+// it however deeply it is wrapped.
+var (
+	// ErrNoDevice: there is no CUDA device to run on. New's error matches it
+	// when the driver sees none (cuInit's CUDA_ERROR_NO_DEVICE) or none with
+	// the ordinal asked for (a *DeviceError).
+	ErrNoDevice = cu.ErrNoDevice
+	// ErrOutOfMemory: device memory ran out (Alloc, the cuDNN workspace,
+	// cuBLAS).
+	ErrOutOfMemory = cu.ErrOutOfMemory
+	// ErrDriverTooOld: the driver cannot load the kernels NVRTC compiled
+	// (CUDA_ERROR_UNSUPPORTED_PTX_VERSION).
+	ErrDriverTooOld = cu.ErrDriverTooOld
+)
+
+// DeviceError is New's error for a GPU ordinal the driver does not have.
+// errors.Is(err, ErrNoDevice) is true for it.
+type DeviceError struct {
+	// Ordinal is the GPU asked for.
+	Ordinal int
+	// Count is the number of devices the driver sees.
+	Count int
+}
+
+// Error names the ordinal and how many devices the driver sees.
+func (e *DeviceError) Error() string {
+	return fmt.Sprintf("cuda: no GPU %d: the driver sees %d device(s); check CUDA_VISIBLE_DEVICES and nvidia-smi", e.Ordinal, e.Count)
+}
+
+// Is makes errors.Is(err, ErrNoDevice) true.
+func (e *DeviceError) Is(target error) bool { return target == ErrNoDevice }
+
+// AlgorithmError is an op's error when cuDNN offers no algorithm for a
+// convolution that the backend may use: none can run the problem, fits the
+// workspace limit and suits the precision.
+type AlgorithmError struct {
+	// Direction is "forward", "backward data" or "backward filter".
+	Direction string
+	// Problem describes the convolution: input and filter shapes, padding,
+	// stride.
+	Problem string
+	// Precision is the backend's precision.
+	Precision Precision
+	// WorkspaceLimit is the largest workspace allowed, in bytes.
+	WorkspaceLimit uint64
+	// Candidates is how many algorithms cuDNN ranked.
+	Candidates int
+}
+
+// Error describes the problem and the limits, and what to change.
+func (e *AlgorithmError) Error() string {
+	return fmt.Sprintf("cuda: cuDNN offers no %s algorithm for %s at %s precision within a %d MiB workspace (%d candidates); "+
+		"raise the limit with WithWorkspaceLimit or use another precision",
+		e.Direction, e.Problem, e.Precision, e.WorkspaceLimit>>20, e.Candidates)
+}

@@ -1,0 +1,40 @@
+package cuda
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestParsePrecision(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want Precision
+		err  bool
+	}{
+		{"tf32", TF32, false}, {"", TF32, false}, {" FP32 ", FP32, false}, {"fp16", 0, true}, {"double", 0, true},
+	} {
+		got, err := ParsePrecision(tc.in)
+		if tc.err {
+			assert.ErrorContains(t, err, "want tf32", tc.in)
+			continue
+		}
+		require.NoError(t, err, tc.in)
+		assert.Equal(t, tc.want, got, tc.in)
+		assert.Equal(t, strings.ToLower(strings.TrimSpace(tc.in)) == "fp32", got.String() == "fp32")
+	}
+}
+
+func TestDefaults(t *testing.T) {
+	c := newConfig(nil)
+	assert.Equal(t, TF32, c.precision, "TF32 tensor-op math by default")
+	assert.Equal(t, SearchFind, c.search)
+	assert.Equal(t, uint64(DefaultWorkspaceLimit), c.workspaceLimit)
+	c = newConfig([]Option{WithPrecision(FP32), WithAlgoSearch(SearchHeuristic), WithWorkspaceLimit(5), nil, WithLibraryPath("/x")})
+	assert.Equal(t, FP32, c.precision)
+	assert.Equal(t, SearchHeuristic, c.search)
+	assert.Equal(t, uint64(5), c.workspaceLimit)
+	assert.Len(t, c.libOpts, 1)
+}
