@@ -83,13 +83,3 @@ func (f fixture) write(t testing.TB, dir, split string, gz bool) {
 func (f fixture) set() *Set {
 	return &Set{Images: f.images, Labels: f.labels, N: f.n, Rows: f.rows, Cols: f.cols}
 }
-
-// randomImage returns rows*cols random pixels.
-func randomImage(seed uint64, rows, cols int) []uint8 {
-	r := rand.New(rand.NewPCG(seed, 2))
-	img := make([]uint8, rows*cols)
-	for i := range img {
-		img[i] = uint8(r.IntN(256))
-	}
-	return img
-}

@@ -15,15 +15,11 @@ import (
 )
 
 // nvidiaPip is the directory of NVIDIA's wheels that `make test` installs
-// (VGGO_NVIDIA_PIP); the test skips, saying how to get them, without it.
+// and names in VGGO_NVIDIA_PIP; without it the test skips, saying so.
 func nvidiaPip(t *testing.T) string {
-	t.Helper()
 	d := os.Getenv("VGGO_NVIDIA_PIP")
-	if d == "" {
-		t.Skip("VGGO_NVIDIA_PIP is not set: run `make test`, which installs NVIDIA's wheels and sets it")
-	}
-	if _, err := os.Stat(d); err != nil {
-		t.Skipf("VGGO_NVIDIA_PIP=%s is missing (%v): run `make cuda-deps`", d, err)
+	if _, err := os.Stat(d); d == "" || err != nil {
+		t.Skipf("NVIDIA's wheels are not installed (VGGO_NVIDIA_PIP=%q): run `make test` or `make cuda-deps`", d)
 	}
 	return d
 }
