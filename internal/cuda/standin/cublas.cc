@@ -32,8 +32,9 @@
 // Numerics of SGEMM: each C element is one fp32 sum over l = 0..k-1 in order
 // (acc += a*b, no reassociation), then C = alpha*acc + beta*C, where beta == 0
 // does not read C. Math mode CUBLAS_TF32_TENSOR_OP_MATH (3) on a device of
-// compute capability >= 8.0 first rounds every element of A and B to TF32
-// (10 explicit mantissa bits, round to nearest even); the deprecated
+// compute capability >= 8.0 (vgsi_cc when the handle was created) first
+// rounds every element of A and B to TF32 (10 explicit mantissa bits, round
+// to nearest even); the deprecated
 // CUBLAS_TENSOR_OP_MATH (1), "same effect as CUBLAS_COMPUTE_32F_FAST_16F"
 // (cublas_api.h:175), rounds them to fp16; every other mode is plain fp32.
 //
@@ -65,6 +66,7 @@ struct cublasContext {
 	void *stream;  // CUstream; NULL is the legacy default stream
 	int math;      // cublasMath_t as set by cublasSetMathMode
 	int pointerMode;
+	int cc;  // compute capability of the context's device, read at creation
 };
 
 namespace {
@@ -484,7 +486,7 @@ vgCublasStatus cublasCreate_v2(vgCublasHandle *handle) {
 	if (!vgsi_ctx_current()) {
 		return fail(ST_NOT_INITIALIZED, call, "no CUDA context is current on this thread");
 	}
-	auto *h = new (std::nothrow) cublasContext{nullptr, MATH_DEFAULT, 0};
+	auto *h = new (std::nothrow) cublasContext{nullptr, MATH_DEFAULT, 0, vgsi_cc()};
 	if (h == nullptr) {
 		return fail(ST_ALLOC_FAILED, call, "out of host memory");
 	}
@@ -634,7 +636,7 @@ vgCublasStatus cublasSgemm_v2(vgCublasHandle handle, vgCublasOperation transa, v
 		return r;
 	}
 	auto *job = new (std::nothrow)
-	    GemmJob{transa, transb, m, n, k, a, b, A, lda, B, ldb, C, ldc, roundingOf(st.math, vgsi_cc())};
+	    GemmJob{transa, transb, m, n, k, a, b, A, lda, B, ldb, C, ldc, roundingOf(st.math, st.cc)};
 	if (job == nullptr) {
 		return fail(ST_ALLOC_FAILED, call, "out of host memory");
 	}

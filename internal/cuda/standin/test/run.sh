@@ -16,7 +16,7 @@ cd "$root"
 flags="-std=c++20 -O2 -fPIC -Wall -Wextra -Werror -pthread -I internal/cuda -I internal/cuda/standin"
 g++ $flags -shared internal/cuda/standin/test/fake_vgsi.cc -o "$out/libcuda.so.1" -Wl,-soname,libcuda.so.1
 g++ $flags -shared internal/cuda/standin/cublas.cc -o "$out/libcublas.so.13" -L"$out" -l:libcuda.so.1 -Wl,-rpath,'$ORIGIN' -Wl,-soname,libcublas.so.13
-[ -f internal/cuda/standin/cudnn.cc ] && g++ $flags -shared internal/cuda/standin/cudnn.cc -o "$out/libcudnn.so.9" -L"$out" -l:libcuda.so.1 -Wl,-rpath,'$ORIGIN' -Wl,-soname,libcudnn.so.9
+g++ $flags -shared internal/cuda/standin/cudnn.cc -o "$out/libcudnn.so.9" -L"$out" -l:libcuda.so.1 -Wl,-rpath,'$ORIGIN' -Wl,-soname,libcudnn.so.9
 g++ $flags internal/cuda/standin/test/standin_test.cc -o "$out/standin_test" \
-	-L"$out" -l:libcublas.so.13 -l:libcuda.so.1 -ldl -Wl,-rpath,"$out"
+	-L"$out" -l:libcublas.so.13 -l:libcudnn.so.9 -l:libcuda.so.1 -ldl -Wl,-rpath,"$out"
 "$out/standin_test" "$out" "$@"
