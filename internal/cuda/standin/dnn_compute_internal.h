@@ -27,6 +27,13 @@
 #include <thread>
 #include <vector>
 
+// The build uses -O2, where GCC 12 vectorizes only loops whose trip count is
+// a known multiple of the vector width; the loops below have run-time
+// bounds, so this header asks for GCC's dynamic cost model (vectorizing a
+// loop over independent elements does not change any element's sum order).
+#pragma GCC push_options
+#pragma GCC optimize("tree-loop-vectorize", "vect-cost-model=dynamic")
+
 namespace dnn {
 
 inline int threadCount() {
@@ -352,5 +359,7 @@ inline void biasBackward(int64_t N, int64_t K, int64_t HW, float alpha, const fl
 }
 
 }  // namespace dnn
+
+#pragma GCC pop_options
 
 #endif
