@@ -468,9 +468,23 @@ size_t matrixBytes(int64_t rows, int64_t cols, int64_t ld) {
 // enqueue queues a job on stream. On a non-zero return nothing was queued,
 // so the job is freed here (standin.h: the worker calls free_arg only after
 // running queued work).
-template <typename Job>
-int enqueue(const char *call, void *stream, int (*fn)(void *), void (*freeFn)(void *), Job *job) {
-	int r = vgsi_enqueue(stream, fn, job, freeFn);
+// guarded runs a job on the stream's worker with no exception escaping into
+// libcuda (CUDA_ERROR_OUT_OF_MEMORY or CUDA_ERROR_UNKNOWN become the
+// context's sticky error instead).
+template <int (*F)(void *)>
+int guarded(void *arg) {
+	try {
+		return F(arg);
+	} catch (const std::bad_alloc &) {
+		return 2;
+	} catch (...) {
+		return 999;
+	}
+}
+
+template <int (*F)(void *), typename Job>
+int enqueue(const char *call, void *stream, void (*freeFn)(void *), Job *job) {
+	int r = vgsi_enqueue(stream, guarded<F>, job, freeFn);
 	if (r != 0) {
 		freeFn(job);
 		return fail(ST_EXECUTION_FAILED, call, "queueing on stream %p failed with CUDA error %d (%s)", stream, r, vgsi_last_error());
@@ -649,7 +663,7 @@ vgCublasStatus cublasSgemm_v2(vgCublasHandle handle, vgCublasOperation transa, v
 	if (job == nullptr) {
 		return fail(ST_ALLOC_FAILED, call, "out of host memory");
 	}
-	return enqueue(call, st.stream, runGemm, freeGemm, job);
+	return enqueue<runGemm>(call, st.stream, freeGemm, job);
 }
 
 vgCublasStatus cublasSaxpy_v2(vgCublasHandle handle, int n, const float *alpha, const float *x, int incx, float *y,
@@ -682,7 +696,7 @@ vgCublasStatus cublasSaxpy_v2(vgCublasHandle handle, int n, const float *alpha, 
 	if (job == nullptr) {
 		return fail(ST_ALLOC_FAILED, call, "out of host memory");
 	}
-	return enqueue(call, st.stream, runAxpy, freeLevel1, job);
+	return enqueue<runAxpy>(call, st.stream, freeLevel1, job);
 }
 
 vgCublasStatus cublasSscal_v2(vgCublasHandle handle, int n, const float *alpha, float *x, int incx) {
@@ -712,7 +726,7 @@ vgCublasStatus cublasSscal_v2(vgCublasHandle handle, int n, const float *alpha, 
 	if (job == nullptr) {
 		return fail(ST_ALLOC_FAILED, call, "out of host memory");
 	}
-	return enqueue(call, st.stream, runScal, freeLevel1, job);
+	return enqueue<runScal>(call, st.stream, freeLevel1, job);
 }
 
 const char *cublasGetStatusName(vgCublasStatus status) { return statusName(status); }

@@ -390,10 +390,27 @@ int scalars(const char *call, const void *alpha, const void *beta, float *a, flo
 
 // enqueue queues a job on stream. On a non-zero return nothing was queued and
 // the job is freed here (standin.h: free_arg runs after queued work).
-template <typename Job>
-int enqueue(const char *call, void *stream, int (*fn)(void *), Job *job) {
+// guarded runs a job on the stream's worker with no exception escaping into
+// libcuda: host memory running out becomes CUDA_ERROR_OUT_OF_MEMORY (2),
+// anything else CUDA_ERROR_UNKNOWN (999), the context's sticky error.
+template <int (*F)(void *)>
+int guarded(void *arg) {
+	try {
+		return F(arg);
+	} catch (const std::bad_alloc &) {
+		if (verbose()) {
+			std::fprintf(stderr, "vggo standin cudnn: a queued operation ran out of host memory\n");
+		}
+		return 2;
+	} catch (...) {
+		return 999;
+	}
+}
+
+template <int (*F)(void *), typename Job>
+int enqueue(const char *call, void *stream, Job *job) {
 	void (*freeFn)(void *) = [](void *p) { delete static_cast<Job *>(p); };
-	int r = vgsi_enqueue(stream, fn, job, freeFn);
+	int r = vgsi_enqueue(stream, guarded<F>, job, freeFn);
 	if (r != 0) {
 		freeFn(job);
 		return fail(S_EXECUTION_FAILED, call, "queueing on stream %p failed with CUDA error %d (%s)", stream, r,
@@ -549,7 +566,12 @@ dnn::Rounding roundingOf(int math, int cc) {
 // an over-size workspace entry (FFT), DEFAULT and TENSOR_OP or FMA entries,
 // and on cc >= 90 NOT_SUPPORTED entries (DIRECT / WINOGRAD). With M = FMA the
 // DEFAULT-math WINOGRAD_NONFUSED entry has no FMA version: a caller that runs
-// it under FMA gets NOT_SUPPORTED (the case of gpu-review.md F1).
+// it under FMA gets NOT_SUPPORTED (the case of gpu-review.md F1). On cc 90
+// that entry is the best one that is neither TENSOR_OP nor ALLOW_CONVERSION,
+// forward and backward filter, from about F = 2e9 for 3x3 stride-1 problems
+// (e.g. N=8, C=K=64, 56x56); below that IMPLICIT_PRECOMP_GEMM / DEFAULT or
+// IMPLICIT_GEMM / FMA (ALGO_0 / DEFAULT backward data) lead, and they run
+// under FMA too.
 // Entries are sorted: status 0 by modelled time (ties in menu order), then
 // the others in menu order with time -1 and memory 0. Find reports the
 // modelled time; v7 reports time -1 (heuristics do not time).
@@ -763,7 +785,11 @@ int algorithms(const char *call, Dir d, bool find, const ConvProblem &p, int req
 			return fail(S_EXECUTION_FAILED, call, "waiting for the handle's stream: CUDA error %d (%s)", r, vgsi_last_error());
 		}
 	}
-	*ret = rank(d, p, find, req, perf);
+	try {
+		*ret = rank(d, p, find, req, perf);
+	} catch (const std::bad_alloc &) {
+		return fail(S_INTERNAL, call, "out of host memory");
+	}
 	return S_OK;
 }
 
@@ -867,7 +893,7 @@ int runConvolution(const char *call, Dir d, const ConvProblem &p, int algo, cons
 	if (job == nullptr) {
 		return fail(S_INTERNAL, call, "out of host memory");
 	}
-	return enqueue(call, p.stream, runConv, job);
+	return enqueue<runConv>(call, p.stream, job);
 }
 
 // ---- activation ----
@@ -1577,7 +1603,7 @@ vgCudnnStatus cudnnConvolutionBackwardBias(vgCudnnHandle handle, const void *alp
 	if (job == nullptr) {
 		return fail(S_INTERNAL, call, "out of host memory");
 	}
-	return enqueue(call, hs.stream, runBias, job);
+	return enqueue<runBias>(call, hs.stream, job);
 }
 
 vgCudnnStatus cudnnAddTensor(vgCudnnHandle handle, const void *alpha, const vgCudnnTensorDesc aDesc, const void *A,
@@ -1628,7 +1654,7 @@ vgCudnnStatus cudnnAddTensor(vgCudnnHandle handle, const void *alpha, const vgCu
 	if (job == nullptr) {
 		return fail(S_INTERNAL, call, "out of host memory");
 	}
-	return enqueue(call, hs.stream, runAdd, job);
+	return enqueue<runAdd>(call, hs.stream, job);
 }
 
 // ---- pooling ----
@@ -1703,7 +1729,7 @@ vgCudnnStatus cudnnPoolingForward(vgCudnnHandle handle, const vgCudnnPoolingDesc
 	if (job == nullptr) {
 		return fail(S_INTERNAL, call, "out of host memory");
 	}
-	return enqueue(call, hs.stream, runPool, job);
+	return enqueue<runPool>(call, hs.stream, job);
 }
 
 vgCudnnStatus cudnnPoolingBackward(vgCudnnHandle handle, const vgCudnnPoolingDesc poolingDesc, const void *alpha,
@@ -1763,7 +1789,7 @@ vgCudnnStatus cudnnPoolingBackward(vgCudnnHandle handle, const vgCudnnPoolingDes
 	if (job == nullptr) {
 		return fail(S_INTERNAL, call, "out of host memory");
 	}
-	return enqueue(call, hs.stream, runPool, job);
+	return enqueue<runPool>(call, hs.stream, job);
 }
 
 // ---- activation ----
@@ -1847,7 +1873,7 @@ vgCudnnStatus cudnnActivationForward(vgCudnnHandle handle, vgCudnnActivationDesc
 	if (job == nullptr) {
 		return fail(S_INTERNAL, call, "out of host memory");
 	}
-	return enqueue(call, hs.stream, runAct, job);
+	return enqueue<runAct>(call, hs.stream, job);
 }
 
 vgCudnnStatus cudnnActivationBackward(vgCudnnHandle handle, vgCudnnActivationDesc activationDesc, const void *alpha,
@@ -1908,7 +1934,7 @@ vgCudnnStatus cudnnActivationBackward(vgCudnnHandle handle, vgCudnnActivationDes
 	if (job == nullptr) {
 		return fail(S_INTERNAL, call, "out of host memory");
 	}
-	return enqueue(call, hs.stream, runAct, job);
+	return enqueue<runAct>(call, hs.stream, job);
 }
 
 }  // extern "C"

@@ -791,6 +791,31 @@ void testDnnAlgos(vgCudnnHandle h) {
 		size_t ws;
 		CHECK_EQ(cudnnGetConvolutionForwardWorkspaceSize(h, d.x, d.w, d.c, d.y, 7, &ws), 3000, "and it has no FMA version");
 	}
+	// F1 for a large 3x3 layer: under FMA, the first Find entry the backend's
+	// pick accepts today (status 0, within 1 GiB, not ALLOW_CONVERSION, not
+	// TENSOR_OP) is WINOGRAD_NONFUSED with DEFAULT math, which fails under FMA.
+	{
+		const Shape big{8, 64, 56, 56, 64, 3, 3, 1, 1, 1, 1, 1, 1};
+		Conv d(big, 1, 3);
+		for (int dir : {0, 2}) {
+			int st;
+			auto l = list(h, d, dir, true, &st);
+			const vgCudnnConvFwdAlgoPerf *first = nullptr;
+			for (auto &e : l) {
+				if (e.status == 0 && e.memory <= ((size_t)1 << 30) && e.mathType != 2 && e.mathType != 1) {
+					first = &e;
+					break;
+				}
+			}
+			int nonfused = dir == 0 ? 7 : 5;
+			CHECK(first != nullptr && first->algo == nonfused && first->mathType == 0, "dir %d: F1 candidate %d/%d", dir,
+			      first ? first->algo : -1, first ? first->mathType : -1);
+			size_t ws;
+			int r = dir == 0 ? cudnnGetConvolutionForwardWorkspaceSize(h, d.x, d.w, d.c, d.y, nonfused, &ws)
+			                 : cudnnGetConvolutionBackwardFilterWorkspaceSize(h, d.x, d.y, d.c, d.w, nonfused, &ws);
+			CHECK_EQ(r, 3000, "F1: the DEFAULT-ranked algorithm has no FMA version");
+		}
+	}
 	// The ranking depends on the shape.
 	{
 		const Shape small{1, 3, 8, 8, 4, 3, 3, 1, 1, 1, 1, 1, 1}, big{32, 64, 32, 32, 64, 3, 3, 1, 1, 1, 1, 1, 1};
@@ -974,6 +999,16 @@ void timeTraining(vgCudnnHandle h) {
 	auto t2 = std::chrono::steady_clock::now();
 	CHECK_EQ(cudnnConvolutionBackwardFilter(h, &one, d.x, x.p, d.y, y.p, d.c, 0, nullptr, 0, &zero, d.w, w.p), 0, "filter");
 	auto t3 = std::chrono::steady_clock::now();
+	CHECK_EQ(fake_drain(), 0, "sync");
+	uint64_t sum = 1469598103934665603ull;  // FNV-1a of the bits of y and w
+	for (const Dev *b : {&y, &w}) {
+		for (size_t i = 0; i < b->n; i++) {
+			uint32_t u;
+			std::memcpy(&u, &b->p[i], 4);
+			sum = (sum ^ u) * 1099511628211ull;
+		}
+	}
+	std::printf("conv checksum %016llx (the same for any VGGO_STANDIN_THREADS)\n", (unsigned long long)sum);
 	auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
 	std::printf("conv 32x16x32x32 -> 16, 3x3 (%.0f MFLOP each): forward %.1f ms, backward data %.1f ms, backward filter %.1f ms\n",
 	            2.0 * s.N * s.K * s.C * 9 * s.P() * s.Q() / 1e6, ms(t0, t1), ms(t1, t2), ms(t2, t3));
