@@ -312,8 +312,10 @@ Rounding roundingOf(int math, int cc) {
 // a known multiple of the vector width; the product loops have run-time
 // bounds, so they ask for GCC's dynamic cost model (vectorizing the loop over
 // i, independent elements, does not change any element's order of sums).
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC push_options
 #pragma GCC optimize("tree-loop-vectorize", "vect-cost-model=dynamic")
+#endif
 
 struct GemmJob {
 	int ta, tb, m, n, k;
@@ -411,7 +413,9 @@ int runGemm(void *arg) {
 	return 0;
 }
 
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC pop_options
+#endif
 
 void freeGemm(void *arg) { delete static_cast<GemmJob *>(arg); }
 

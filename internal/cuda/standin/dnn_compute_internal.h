@@ -31,8 +31,10 @@
 // a known multiple of the vector width; the loops below have run-time
 // bounds, so this header asks for GCC's dynamic cost model (vectorizing a
 // loop over independent elements does not change any element's sum order).
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC push_options
 #pragma GCC optimize("tree-loop-vectorize", "vect-cost-model=dynamic")
+#endif
 
 namespace dnn {
 
@@ -360,6 +362,8 @@ inline void biasBackward(int64_t N, int64_t K, int64_t HW, float alpha, const fl
 
 }  // namespace dnn
 
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC pop_options
+#endif
 
 #endif
