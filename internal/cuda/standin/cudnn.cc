@@ -1085,7 +1085,7 @@ int runBias(void *arg) {
 // needs an 8-bit type with c a multiple of its vector width.
 int checkLayout(const char *call, int format, int dtype, int c) {
 	if (format < FMT_NCHW || format > FMT_NCHW_VECT_C) {
-		return fail(S_BAD_PARAM, call, "unknown cudnnTensorFormat_t %d (the format comes before the data type)", format);
+		return fail(S_BAD_PARAM, call, "unknown cudnnTensorFormat_t %d (check the order of the format and data type arguments)", format);
 	}
 	if (!validDataType(dtype)) {
 		return fail(S_BAD_PARAM, call, "unknown cudnnDataType_t %d", dtype);
