@@ -1,0 +1,37 @@
+/*
+ * blas_api_internal.h: the C prototypes of the stand-in libcublas.so.13.
+ *
+ * cublas.cc defines these and its test calls them. Each prototype is the
+ * binding's (internal/cuda/decl.h, vg_pfn_<name>), written out as a function
+ * declaration; cublas.cc asserts at compile time that the type of every
+ * exported function equals the binding's pointer type, so the binding, this
+ * file and the definitions cannot drift apart.
+ */
+#ifndef VGGO_STANDIN_BLAS_API_INTERNAL_H
+#define VGGO_STANDIN_BLAS_API_INTERNAL_H
+
+#include "decl.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+vgCublasStatus cublasCreate_v2(vgCublasHandle *handle);
+vgCublasStatus cublasDestroy_v2(vgCublasHandle handle);
+vgCublasStatus cublasGetProperty(vgLibraryPropertyType type, int *value);
+vgCublasStatus cublasSetStream_v2(vgCublasHandle handle, vgCUstream streamId);
+vgCublasStatus cublasSetMathMode(vgCublasHandle handle, vgCublasMath mode);
+vgCublasStatus cublasSgemm_v2(vgCublasHandle handle, vgCublasOperation transa, vgCublasOperation transb, int m, int n,
+                              int k, const float *alpha, const float *A, int lda, const float *B, int ldb,
+                              const float *beta, float *C, int ldc);
+vgCublasStatus cublasSaxpy_v2(vgCublasHandle handle, int n, const float *alpha, const float *x, int incx, float *y,
+                              int incy);
+vgCublasStatus cublasSscal_v2(vgCublasHandle handle, int n, const float *alpha, float *x, int incx);
+const char *cublasGetStatusName(vgCublasStatus status);
+const char *cublasGetStatusString(vgCublasStatus status);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
