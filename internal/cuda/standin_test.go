@@ -30,7 +30,7 @@ import (
 
 // standinDir is the directory of the built stand-in libraries: $VGGO_STANDIN_DIR
 // (set by `make test`), else the repository's .cache/standin.
-func standinDir(t *testing.T) string {
+func standinDir(t testing.TB) string {
 	t.Helper()
 	d := os.Getenv("VGGO_STANDIN_DIR")
 	if d == "" {
@@ -51,7 +51,7 @@ func standinDir(t *testing.T) string {
 // releases the context and, unless allowLeaks, checks that the reset found
 // nothing alive.
 type session struct {
-	t          *testing.T
+	t          testing.TB
 	dir        string
 	drv        *Driver
 	dev        Device
@@ -61,7 +61,7 @@ type session struct {
 	allowLeaks bool
 }
 
-func newSession(t *testing.T, env map[string]string) *session {
+func newSession(t testing.TB, env map[string]string) *session {
 	t.Helper()
 	dir := standinDir(t)
 	tmp := t.TempDir()
@@ -228,6 +228,19 @@ extern "C" __global__ void t_wait_flag(volatile int *flag, float *x)
 	while (*flag == 0) {
 	}
 	x[0] = 42.0f;
+}
+
+// Half of the block spins until the last thread sets the flag: threads of a
+// block that wait for each other without __syncthreads, legal since Volta.
+extern "C" __global__ void t_spin(volatile int *flag, float *x)
+{
+	if (threadIdx.x < blockDim.x / 2) {
+		while (*flag == 0) {
+		}
+		x[threadIdx.x] = 1.0f;
+	} else if (threadIdx.x == blockDim.x - 1) {
+		atomicExch((int *)flag, 1);
+	}
 }
 
 extern "C" __global__ void t_big_shared(float *x)
@@ -627,8 +640,19 @@ func TestStandinEvents(t *testing.T) {
 	require.NoError(t, d.MemFree(dev))
 }
 
+// threadModes are the two ways the stand-in gives a block its OS threads:
+// one per CUDA thread from the start (default), or on demand
+// (VGGO_STANDIN_THREADS=lazy).
+var threadModes = []string{"", "lazy"}
+
 func TestStandinKernelsWithBlockSemantics(t *testing.T) {
-	s := newSession(t, nil)
+	for _, mode := range threadModes {
+		t.Run("threads="+mode, func(t *testing.T) { testBlockSemantics(t, mode) })
+	}
+}
+
+func testBlockSemantics(t *testing.T, mode string) {
+	s := newSession(t, map[string]string{"VGGO_STANDIN_THREADS": mode})
 	d := s.drv
 	m := s.module()
 	st := s.stream()
@@ -746,6 +770,16 @@ func TestStandinKernelsWithBlockSemantics(t *testing.T) {
 		require.NoError(t, d.MemFree(x))
 		require.NoError(t, d.MemFreeHost(flag))
 	})
+	t.Run("threads of a block wait for each other without a barrier", func(t *testing.T) {
+		s.bind(t)
+		flag, x := s.alloc(4), s.alloc(4*64)
+		require.NoError(t, d.MemsetD32(flag, 0, 1))
+		require.NoError(t, d.LaunchKernel(s.fn(m, "t_spin"), Dim3{2, 1, 1}, Dim3{64, 1, 1}, 0, st, ArgPtr(flag), ArgPtr(x)))
+		require.NoError(t, d.StreamSynchronize(st))
+		assert.Equal(t, float32(1), s.readF32(x, 32)[31])
+		require.NoError(t, d.MemFree(flag))
+		require.NoError(t, d.MemFree(x))
+	})
 	_, err := d.ModuleGetFunction(m, "no_such_kernel")
 	requireCode(t, err, 500)
 }
@@ -832,12 +866,15 @@ func TestStandinKernelFaultsAreSticky(t *testing.T) {
 			regexp.MustCompile(`kernel t_oob: block \(0,0,0\).*thread \(0,0,0\): SIGSEGV: illegal access to 0x[0-9a-f]+ is 4096 bytes past the end of allocation #\d+ at 0x[0-9a-f]+ \(4000 bytes\)`)},
 	}
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			sync, later, log := kernelFault(t, c.kernel, c.block, c.args)
-			requireCode(t, sync, c.code)
-			requireCode(t, later, c.code)
-			assert.Regexp(t, c.msg, log)
-		})
+		for _, mode := range threadModes {
+			t.Run(c.name+"/threads="+mode, func(t *testing.T) {
+				t.Setenv("VGGO_STANDIN_THREADS", mode)
+				sync, later, log := kernelFault(t, c.kernel, c.block, c.args)
+				requireCode(t, sync, c.code)
+				requireCode(t, later, c.code)
+				assert.Regexp(t, c.msg, log)
+			})
+		}
 	}
 	// The reset cleared the sticky error: a new session works.
 	s := newSession(t, nil)
@@ -1039,4 +1076,54 @@ func TestStandinErrorTableMatchesCUDAHeader(t *testing.T) {
 		got[m[1]] = m[2]
 	}
 	assert.Equal(t, want, got)
+}
+
+// BenchmarkStandinLaunch measures one launch of 64 blocks of 256 threads
+// (the backend's largest grid on the stand-in's 4 SMs): without barriers,
+// and with the 9 barriers of a shared-memory tree reduction per block.
+func BenchmarkStandinLaunch(b *testing.B) {
+	type bench struct{ name, kernel, mode string }
+	var cases []bench
+	for _, mode := range threadModes {
+		cases = append(cases, bench{"no barriers", "t_index", mode}, bench{"9 barriers per block", "t_reduce", mode})
+	}
+	for _, c := range cases {
+		b.Run(c.name+"/threads="+c.mode, func(b *testing.B) {
+			s := newSession(b, map[string]string{"VGGO_STANDIN_THREADS": c.mode})
+			m := s.module()
+			f := s.fn(m, c.kernel)
+			x := s.alloc(4 * 64 * 256)
+			out := s.alloc(4)
+			args := []Arg{ArgPtr(x)}
+			if c.kernel == "t_reduce" {
+				args = []Arg{ArgPtr(x), ArgPtr(out), ArgI32(64 * 256)}
+			}
+			require.NoError(b, s.drv.MemsetD32(x, 0, 64*256))
+			require.NoError(b, s.drv.LaunchKernel(f, Dim3{64, 1, 1}, Dim3{256, 1, 1}, 0, Stream{}, args...))
+			require.NoError(b, s.drv.CtxSynchronize())
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				require.NoError(b, s.drv.LaunchKernel(f, Dim3{64, 1, 1}, Dim3{256, 1, 1}, 0, Stream{}, args...))
+				require.NoError(b, s.drv.CtxSynchronize())
+			}
+			b.StopTimer()
+			require.NoError(b, s.drv.MemFree(x))
+			require.NoError(b, s.drv.MemFree(out))
+		})
+	}
+}
+
+// TestStandinKeepsGoFaultHandling: the stand-in's SIGSEGV handler (for
+// faults in kernels) passes every other fault to the Go runtime's, so a nil
+// dereference in Go still panics, recoverably.
+func TestStandinKeepsGoFaultHandling(t *testing.T) {
+	s := newSession(t, nil) // cuInit has installed the handler
+	_ = s
+	var p *int
+	err := func() (err any) {
+		defer func() { err = recover() }()
+		return *p
+	}()
+	require.NotNil(t, err)
+	assert.Contains(t, fmt.Sprint(err), "nil pointer dereference")
 }

@@ -71,6 +71,7 @@ void read_knobs(Knobs *k)
 	k->fail_cublas = env_long("VGGO_STANDIN_FAIL_CUBLAS", 0);
 	k->fail_cudnn = env_long("VGGO_STANDIN_FAIL_CUDNN", 0);
 	k->seed = (uint64_t)env_long("VGGO_STANDIN_SEED", 0x5eed);
+	k->lazy_threads = env_str("VGGO_STANDIN_THREADS") == "lazy";
 }
 
 void fill_poison(void *p, size_t n)
@@ -1542,6 +1543,7 @@ EXPORT vgCUresult cuLaunchKernel(vgCUfunction f, unsigned int gridDimX, unsigned
 	l->grid = {gridDimX, gridDimY, gridDimZ};
 	l->block = {blockDimX, blockDimY, blockDimZ};
 	l->shared_bytes = sharedMemBytes;
+	l->lazy = d.knobs.lazy_threads;
 	l->seed = d.knobs.seed * 0x9E3779B97F4A7C15ull + ++c->launch_serial;
 	Op op;
 	op.what = kname;
@@ -1615,20 +1617,22 @@ EXPORT int vgsi_check_device_range(uint64_t ptr, size_t bytes, const char *what)
 
 EXPORT int vgsi_enqueue(void *stream, int (*fn)(void *arg), void *arg, void (*free_arg)(void *arg))
 {
+	/* On an error nothing is queued and the caller keeps arg (free_arg is
+	 * not called); once queued, the worker calls free_arg after fn, or
+	 * instead of it when a sticky error skips the work. */
 	Context *c;
-	int r = need_ctx("vgsi_enqueue", &c);
-	if (r == kSuccess && fn == nullptr)
-		r = fail(kInvalidValue, "vgsi_enqueue", "fn is NULL");
-	std::shared_ptr<void> holder(arg, [free_arg](void *a) {
-		if (free_arg)
-			free_arg(a);
-	});
-	if (r != kSuccess)
+	if (int r = need_ctx("vgsi_enqueue", &c))
 		return r;
+	if (fn == nullptr)
+		return fail(kInvalidValue, "vgsi_enqueue", "fn is NULL");
 	std::lock_guard<std::mutex> g(drv().mu);
 	std::shared_ptr<Stream> s;
 	if (int e = find_stream_locked(c, static_cast<vgCUstream>(stream), "vgsi_enqueue", &s))
 		return e;
+	std::shared_ptr<void> holder(arg, [free_arg](void *a) {
+		if (free_arg)
+			free_arg(a);
+	});
 	Op op;
 	op.what = "work queued by the stand-in cuBLAS/cuDNN";
 	op.run = [fn, holder](std::string *why) {

@@ -68,7 +68,8 @@ struct Knobs {
 	long fail_launch = 0;        // VGGO_STANDIN_FAIL_LAUNCH=N
 	long fail_cublas = 0;        // VGGO_STANDIN_FAIL_CUBLAS=N
 	long fail_cudnn = 0;         // VGGO_STANDIN_FAIL_CUDNN=N
-	uint64_t seed = 0x5eed;      // VGGO_STANDIN_SEED: block order
+	uint64_t seed = 0x5eed;      // VGGO_STANDIN_SEED: block and thread order
+	bool lazy_threads = false;   // VGGO_STANDIN_THREADS=lazy: OS threads on demand
 };
 
 struct Context;
@@ -266,6 +267,7 @@ struct Launch {
 	std::shared_ptr<Function> fn;
 	vgsk_dim grid{}, block{};
 	unsigned shared_bytes = 0;
+	bool lazy = false; // VGGO_STANDIN_THREADS=lazy
 	std::unique_ptr<unsigned char[]> args; // the copied parameter bytes
 	std::vector<void *> argv;              // pointers into args
 	uint64_t seed = 0;

@@ -377,17 +377,30 @@ struct Block {
 	void *const *argv = nullptr;
 	vgsk_dim bdim{}, bidx{};
 	unsigned n = 0;
-	std::atomic<unsigned> next{0};
+	bool lazy = false;
+	std::vector<uint32_t> order;        // claim number -> thread index
+	std::atomic<unsigned> next{0};      // CUDA threads claimed
+	std::atomic<uint32_t> remaining{0}; // CUDA threads not finished (futex word)
+	std::atomic<bool> open{false};      // pool threads may join
+	std::atomic<unsigned> inside{0};    // pool threads in the block
 
+	/* mu guards arrivals; waiters sleep on gen (a futex word), which the
+	 * last arrival and a failure advance. */
 	std::mutex mu;
-	std::condition_variable cv;
-	unsigned arrived = 0, exited = 0;
-	uint64_t phase = 0;
+	std::atomic<uint32_t> gen{0};
+	unsigned arrived = 0;
 	const char *site = nullptr;
 	unsigned site_tid = 0;
-	bool exit_seen = false;
-	unsigned exit_tid = 0;
-	bool failed = false;
+	/* Threads that have left the kernel, and whether any thread has reached
+	 * a barrier in this block. Both sequentially consistent: a thread
+	 * arriving at a barrier sets barrier_used, then reads exited; an exiting
+	 * thread increments exited, then reads barrier_used; so of a concurrent
+	 * exit and arrival at least one sees the other, and a block without
+	 * barriers finishes without taking mu. */
+	std::atomic<unsigned> exited{0};
+	std::atomic<bool> barrier_used{false};
+	std::atomic<unsigned> exit_tid{~0u}; // the first thread to return
+	std::atomic<bool> failed{false};
 	int code = 0;
 	std::string why;
 
@@ -396,16 +409,22 @@ struct Block {
 		vgsk_dim d = {t % bdim.x, (t / bdim.x) % bdim.y, t / (bdim.x * bdim.y)};
 		return "thread " + dim_text(d);
 	}
+	void release_all()
+	{
+		gen.fetch_add(1);
+		futex_wake(&gen, INT32_MAX);
+	}
 	void fail_locked(int c, const std::string &w)
 	{
-		if (!failed) {
-			failed = true;
+		if (!failed.load()) {
 			code = c;
 			why = w;
+			failed.store(true);
 		}
-		cv.notify_all();
+		release_all();
 	}
 	int barrier(unsigned t, const char *s);
+	void wait_turn();
 	void thread_exit(unsigned t, int rc, const std::string &fault, int fault_code);
 };
 
@@ -416,10 +435,11 @@ struct Block {
 int Block::barrier(unsigned t, const char *s)
 {
 	std::unique_lock<std::mutex> lk(mu);
-	if (failed)
+	barrier_used.store(true);
+	if (failed.load())
 		return 1;
-	if (exited > 0) {
-		fail_locked(kLaunchFailed, tid_text(t) + " waits at __syncthreads (" + s + ") but " + tid_text(exit_tid) +
+	if (exited.load() > 0) {
+		fail_locked(kLaunchFailed, tid_text(t) + " waits at __syncthreads (" + s + ") but " + tid_text(exit_tid.load()) +
 			" has returned: the barrier can never complete (divergent __syncthreads)");
 		return 1;
 	}
@@ -433,23 +453,27 @@ int Block::barrier(unsigned t, const char *s)
 	}
 	if (++arrived == n) {
 		arrived = 0;
-		phase++;
-		cv.notify_all();
+		release_all();
 		return 0;
 	}
-	uint64_t ph = phase;
-	cv.wait(lk, [&] { return phase != ph || failed; });
-	return phase != ph ? 0 : 1;
+	uint32_t g = gen.load();
+	lk.unlock();
+	wait_turn();
+	while (gen.load() == g)
+		futex_wait(&gen, g);
+	return failed.load() ? 1 : 0;
 }
 
 void Block::thread_exit(unsigned t, int rc, const std::string &fault, int fcode)
 {
-	std::lock_guard<std::mutex> lk(mu);
-	exited++;
-	if (!exit_seen) {
-		exit_seen = true;
-		exit_tid = t;
+	if (rc == 0) {
+		unsigned none = ~0u;
+		exit_tid.compare_exchange_strong(none, t);
 	}
+	exited.fetch_add(1);
+	if (rc == 0 && !barrier_used.load())
+		return;
+	std::lock_guard<std::mutex> lk(mu);
 	if (rc == 3) {
 		fail_locked(fcode, tid_text(t) + ": " + fault);
 	} else if (rc == 2) {
@@ -464,12 +488,16 @@ struct Engine {
 	std::mutex run_mu; // one launch at a time
 	std::mutex grow_mu;
 	unsigned threads = 0;
-	std::atomic<uint32_t> permits{0};
-	std::atomic<uint32_t> remaining{0};
+	std::atomic<uint32_t> permits{0}; // OS threads asked to join the block
 	Block blk;
 	vgsk_driver_api api{};
 
 	void grow(unsigned n);
+	void release(unsigned k)
+	{
+		permits.fetch_add(k);
+		futex_wake(&permits, (int)k);
+	}
 };
 
 namespace {
@@ -494,6 +522,9 @@ __attribute__((noinline)) int run_thread_guarded(const vgsk_module_info *m, cons
 	return rc;
 }
 
+/* A pool thread: takes a permit, joins the current block while it is open,
+ * and runs CUDA threads of it: exactly one in the default mode, as many as
+ * are unclaimed in the lazy mode. */
 void pool_main()
 {
 	worker_begin();
@@ -510,25 +541,38 @@ void pool_main()
 				break;
 		}
 		Block &b = e.blk;
-		unsigned t = b.next.fetch_add(1);
-		t_tid = t;
-		vgsk_dim tid = {t % b.bdim.x, (t / b.bdim.x) % b.bdim.y, t / (b.bdim.x * b.bdim.y)};
-		int rc = run_thread_guarded(b.mod, b.k, b.argv, &tid);
-		std::string fault;
-		int fcode = 0;
-		if (rc == 3) {
-			fault = fault_text(t_slot->signo, t_slot->addr);
-			fcode = fault_code(t_slot->signo);
+		b.inside.fetch_add(1);
+		if (!b.open.load()) { // a permit left over from a finished block
+			b.inside.fetch_sub(1);
+			continue;
 		}
-		b.thread_exit(t, rc, fault, fcode);
-		if (e.remaining.fetch_sub(1) == 1)
-			futex_wake(&e.remaining, 1);
+		unsigned limit = b.lazy ? ~0u : 1u;
+		for (unsigned done = 0; done < limit; done++) {
+			unsigned c = b.next.fetch_add(1);
+			if (c >= b.n)
+				break;
+			unsigned t = b.order[c];
+			t_tid = t;
+			vgsk_dim tid = {t % b.bdim.x, (t / b.bdim.x) % b.bdim.y, t / (b.bdim.x * b.bdim.y)};
+			int rc = run_thread_guarded(b.mod, b.k, b.argv, &tid);
+			std::string fault;
+			int fcode = 0;
+			if (rc == 3) {
+				fault = fault_text(t_slot->signo, t_slot->addr);
+				fcode = fault_code(t_slot->signo);
+			}
+			b.thread_exit(t, rc, fault, fcode);
+			if (b.remaining.fetch_sub(1) == 1)
+				futex_wake(&b.remaining, 1);
+		}
+		b.inside.fetch_sub(1);
 	}
 }
 
-/* The order blocks run in: a seeded shuffle (Fisher-Yates up to 2^20
- * blocks, a random affine bijection beyond). */
-struct BlockOrder {
+/* A seeded shuffle of [0, n) (Fisher-Yates up to 2^20 elements, a random
+ * affine bijection beyond): the order blocks run in, and the order the
+ * threads of a block are started in. */
+struct Shuffle {
 	std::vector<uint32_t> perm;
 	uint64_t n, a = 1, c = 0;
 	static uint64_t mix(uint64_t &s)
@@ -538,7 +582,7 @@ struct BlockOrder {
 		z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
 		return z ^ (z >> 31);
 	}
-	BlockOrder(uint64_t count, uint64_t seed) : n(count)
+	Shuffle(uint64_t count, uint64_t seed) : n(count)
 	{
 		if (n <= (1u << 20)) {
 			perm.resize(n);
@@ -567,6 +611,12 @@ void poison(char *b, char *e)
 	}
 }
 
+unsigned cpus()
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (unsigned)n : 1u;
+}
+
 } // namespace
 
 void Engine::grow(unsigned n)
@@ -578,6 +628,15 @@ void Engine::grow(unsigned n)
 	}
 }
 
+void Block::wait_turn()
+{
+	/* Lazy mode: a CUDA thread about to wait at a barrier hands its OS
+	 * thread's place to one more OS thread while CUDA threads of the block
+	 * have not started, so the barrier can complete. */
+	if (lazy && next.load() < n)
+		engine().release(1);
+}
+
 int run_launch(Launch &l, std::string *why)
 {
 	Engine &e = engine();
@@ -586,9 +645,11 @@ int run_launch(Launch &l, std::string *why)
 	const vgsk_module_info *mi = l.fn->module->info;
 	const vgsk_kernel_info *k = l.fn->kernel;
 	unsigned n = l.block.x * l.block.y * l.block.z;
-	e.grow(n);
+	const unsigned first = l.lazy ? std::min(n, cpus()) : n;
+	e.grow(n + cpus());
 	uint64_t nb = (uint64_t)l.grid.x * l.grid.y * l.grid.z;
-	BlockOrder order(nb, l.seed);
+	uint64_t seed = l.seed;
+	Shuffle order(nb, seed);
 	for (uint64_t i = 0; i < nb; i++) {
 		uint64_t bl = order[i];
 		vgsk_dim bi = {(unsigned)(bl % l.grid.x), (unsigned)(bl / l.grid.x % l.grid.y),
@@ -606,24 +667,47 @@ int run_launch(Launch &l, std::string *why)
 			b.bdim = l.block;
 			b.bidx = bi;
 			b.n = n;
+			b.lazy = l.lazy;
+			Shuffle threads(n, Shuffle::mix(seed));
+			b.order = std::move(threads.perm);
 			b.next.store(0);
-			b.arrived = b.exited = 0;
-			b.phase = 0;
+			b.remaining.store(n);
+			b.arrived = 0;
+			b.exited.store(0);
+			b.barrier_used.store(false);
+			b.exit_tid.store(~0u);
 			b.site = nullptr;
-			b.exit_seen = false;
-			b.failed = false;
+			b.failed.store(false);
 			b.code = 0;
 			b.why.clear();
 		}
-		e.remaining.store(n);
-		e.permits.fetch_add(n);
-		futex_wake(&e.permits, (int)n);
-		uint32_t r;
-		while ((r = e.remaining.load()) != 0)
-			futex_wait(&e.remaining, r);
-		if (b.failed) {
-			*why = "block " + dim_text(bi) + " of grid " + dim_text(l.grid) +
-				", block size " + dim_text(l.block) + ": " + b.why;
+		b.open.store(true);
+		e.release(first);
+		/* Lazy mode: a block that makes no progress for 5 ms gets more OS
+		 * threads (doubling, up to one per CUDA thread), so that threads
+		 * that wait for each other without __syncthreads (spin loops, legal
+		 * since Volta's independent thread scheduling) all get to run. */
+		unsigned granted = first;
+		uint32_t r, last = n + 1;
+		while ((r = b.remaining.load()) != 0) {
+			if (!l.lazy) {
+				futex_wait(&b.remaining, r);
+				continue;
+			}
+			struct timespec ts = {0, 5 * 1000 * 1000};
+			syscall(SYS_futex, reinterpret_cast<uint32_t *>(&b.remaining), FUTEX_WAIT_PRIVATE, r, &ts, nullptr, 0);
+			if (b.remaining.load() == r && r == last && granted < n && b.next.load() < n) {
+				unsigned add = std::min(n - granted, granted);
+				granted += add;
+				e.release(add);
+			}
+			last = r;
+		}
+		b.open.store(false);
+		while (b.inside.load() != 0)
+			std::this_thread::yield();
+		if (b.failed.load()) {
+			*why = "block " + dim_text(bi) + " of grid " + dim_text(l.grid) + ", block size " + dim_text(l.block) + ": " + b.why;
 			return b.code;
 		}
 	}
