@@ -24,9 +24,6 @@ vgCublasStatus cublasSetMathMode(vgCublasHandle handle, vgCublasMath mode);
 vgCublasStatus cublasSgemm_v2(vgCublasHandle handle, vgCublasOperation transa, vgCublasOperation transb, int m, int n,
                               int k, const float *alpha, const float *A, int lda, const float *B, int ldb,
                               const float *beta, float *C, int ldc);
-vgCublasStatus cublasSaxpy_v2(vgCublasHandle handle, int n, const float *alpha, const float *x, int incx, float *y,
-                              int incy);
-vgCublasStatus cublasSscal_v2(vgCublasHandle handle, int n, const float *alpha, float *x, int incx);
 const char *cublasGetStatusName(vgCublasStatus status);
 const char *cublasGetStatusString(vgCublasStatus status);
 
