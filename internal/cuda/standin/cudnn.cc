@@ -2,12 +2,14 @@
 //
 // It exports the 36 functions the binding resolves (internal/cuda/cudnn.go,
 // CUDNNSymbols) with NVIDIA's C names and the binding's prototypes
-// (internal/cuda/decl.h), and reaches the stand-in libcuda.so.1 only through
-// internal/cuda/standin/standin.h. Values follow cuDNN 9.28.1's headers:
-// statuses cudnn_graph.h:157-210, data types 321-344, math types 354-357,
-// NaN propagation 368-369, tensor formats 390-392, convolution modes 515,
-// activation modes 421-427; determinism cudnn_ops.h:116-117, the algorithms
-// 2163-2200; the perf struct cudnn_cnn.h:100-108.
+// (internal/cuda/decl.h), plus cudnnGetCudartVersion (cudnn_graph.h:145),
+// which the binding is about to resolve as well, and reaches the stand-in
+// libcuda.so.1 only through internal/cuda/standin/standin.h. Values follow
+// cuDNN 9.28.1's headers: statuses cudnn_graph.h:157-210, data types 321-344,
+// math types 354-357, NaN propagation 368-369, tensor formats 390-392,
+// convolution modes 515, activation modes 421-427; determinism
+// cudnn_ops.h:116-117, the algorithms 2163-2200; the perf struct
+// cudnn_cnn.h:100-108.
 // The arithmetic is in dnn_compute_internal.h.
 //
 // Conventions (the same for every function):
@@ -27,10 +29,11 @@
 //   * The stand-in computes float NCHW data with a float compute type only;
 //     other valid settings are accepted by the setters, as the real library
 //     does, and the compute functions then return CUDNN_STATUS_NOT_SUPPORTED.
-//   * Fault injection: every function that can fail (all but cudnnGetVersion
-//     and cudnnGetErrorString) first asks vgsi_fault("cudnn"); when told to it
-//     returns CUDNN_STATUS_INTERNAL_ERROR (set-up and queries) or
-//     CUDNN_STATUS_EXECUTION_FAILED (compute) and changes nothing.
+//   * Fault injection: every function that can fail (all but cudnnGetVersion,
+//     cudnnGetCudartVersion and cudnnGetErrorString) first asks
+//     vgsi_fault("cudnn"); when told to it returns CUDNN_STATUS_INTERNAL_ERROR
+//     (set-up and queries) or CUDNN_STATUS_EXECUTION_FAILED (compute) and
+//     changes nothing.
 //   * A failure to queue (unknown stream, sticky context error) and compute
 //     with no current context are CUDNN_STATUS_EXECUTION_FAILED.
 //   * VGGO_STANDIN_VERBOSE=1 prints one line on stderr for every error.
@@ -118,6 +121,14 @@ enum : int { A_SIGMOID = 0, A_RELU = 1, A_TANH = 2, A_CLIPPED_RELU = 3, A_ELU = 
 
 // cudnnGetVersion: CUDNN_VERSION of the headers (cudnn_version.h: 9.28.1).
 constexpr size_t kVersion = 9 * 10000 + 28 * 100 + 1;
+
+// cudnnGetCudartVersion: the CUDA runtime the library was built with,
+// CUDART_VERSION = 1000*major + 10*minor. NVIDIA's 9.28.1 for CUDA 13 reports
+// 13050 (13.5); the stand-in reports 13000 (13.0), the version the stand-in
+// libcuda.so.1 gives from cuDriverGetVersion (driver_internal.h,
+// kDriverVersion), so that the runtime is never newer than the driver and
+// has the same major, which holds without CUDA's minor version compatibility.
+constexpr size_t kCudartVersion = 13000;
 
 const struct {
 	int code;
@@ -1014,6 +1025,8 @@ extern "C" {
 
 size_t cudnnGetVersion(void) { return kVersion; }
 
+size_t cudnnGetCudartVersion(void) { return kCudartVersion; }
+
 const char *cudnnGetErrorString(vgCudnnStatus status) { return statusName(status); }
 
 vgCudnnStatus cudnnCreate(vgCudnnHandle *handle) {
@@ -1580,6 +1593,7 @@ static_assert(std::is_same_v<vgCudnnConvFwdAlgoPerf, vgCudnnConvBwdDataAlgoPerf>
 #define DNN_SAME_AS_BINDING(name) \
 	static_assert(std::is_same_v<decltype(&name), vg_pfn_##name>, #name " differs from internal/cuda/decl.h")
 DNN_SAME_AS_BINDING(cudnnGetVersion);
+// cudnnGetCudartVersion: decl.h has no vg_pfn for it yet; the prototype is cudnn_graph.h:144-145's.
 DNN_SAME_AS_BINDING(cudnnGetErrorString);
 DNN_SAME_AS_BINDING(cudnnCreate);
 DNN_SAME_AS_BINDING(cudnnDestroy);

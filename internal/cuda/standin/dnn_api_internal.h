@@ -16,6 +16,7 @@ extern "C" {
 #endif
 
 size_t cudnnGetVersion(void);
+size_t cudnnGetCudartVersion(void); /* cudnn_graph.h:144-145; not yet in decl.h */
 const char *cudnnGetErrorString(vgCudnnStatus status);
 vgCudnnStatus cudnnCreate(vgCudnnHandle *handle);
 vgCudnnStatus cudnnDestroy(vgCudnnHandle handle);

@@ -936,6 +936,8 @@ void testDnnFaultsAndHandles() {
 	CHECK(cudnnGetErrorString(-7) != nullptr, "unknown error string");
 	size_t v = cudnnGetVersion();
 	CHECK(v >= 90000 && v < 100000, "version %zu", v);
+	// The CUDA runtime: 13.x, not newer than the stand-in driver's 13000.
+	CHECK_EQ(cudnnGetCudartVersion(), 13000, "cudart version");
 }
 
 // Speed of the shapes the training tests use (batch 32 of 32x32, 16 channels).
@@ -994,7 +996,8 @@ void testExports(const std::string &dir) {
 			CHECK(dlsym(l, s) != nullptr, "dlsym %s", s);
 		}
 	}
-	const char *dnn[] = {"cudnnGetVersion", "cudnnGetErrorString", "cudnnCreate", "cudnnDestroy", "cudnnSetStream",
+	const char *dnn[] = {"cudnnGetVersion", "cudnnGetCudartVersion", "cudnnGetErrorString", "cudnnCreate", "cudnnDestroy",
+	                     "cudnnSetStream",
 	                     "cudnnCreateTensorDescriptor", "cudnnSetTensor4dDescriptor", "cudnnDestroyTensorDescriptor",
 	                     "cudnnCreateFilterDescriptor", "cudnnSetFilter4dDescriptor", "cudnnDestroyFilterDescriptor",
 	                     "cudnnCreateConvolutionDescriptor", "cudnnSetConvolution2dDescriptor", "cudnnSetConvolutionMathType",
@@ -1009,7 +1012,7 @@ void testExports(const std::string &dir) {
 	                     "cudnnConvolutionBackwardFilter", "cudnnConvolutionBackwardBias",
 	                     "cudnnCreateActivationDescriptor", "cudnnSetActivationDescriptor", "cudnnDestroyActivationDescriptor",
 	                     "cudnnActivationForward", "cudnnActivationBackward"};
-	CHECK(sizeof dnn / sizeof dnn[0] == 36, "36 cuDNN names");
+	CHECK(sizeof dnn / sizeof dnn[0] == 37, "37 cuDNN names");
 	void *d = dlopen((dir + "/libcudnn.so.9").c_str(), RTLD_NOW | RTLD_LOCAL);
 	CHECK(d != nullptr, "dlopen libcudnn.so.9: %s", dlerror());
 	if (d != nullptr) {
