@@ -62,6 +62,26 @@ var (
 	ErrDriverTooOld = errors.New("cuda: the driver is older than the compiler")
 )
 
+// IsUnsupported reports whether err is, or wraps, a cuDNN status of the
+// NOT_SUPPORTED family (CUDNN_STATUS_NOT_SUPPORTED, 3000, to 3999) that
+// concerns the problem or algorithm asked for, so that another algorithm may
+// run it. CUDNN_STATUS_NOT_SUPPORTED_INCOMPATIBLE_CUDA_DRIVER (3005) and
+// _INCOMPATIBLE_CUDART (3006) are not: they say cuDNN cannot run on this
+// driver or CUDA runtime at all.
+func IsUnsupported(err error) bool {
+	var e *Error
+	if !errors.As(err, &e) || e.Lib != "cudnn" || e.Code/1000 != 3 {
+		return false
+	}
+	return e.Code != cudnnIncompatibleDriver && e.Code != cudnnIncompatibleCudart
+}
+
+// The cuDNN statuses that say the library as a whole cannot run here.
+const (
+	cudnnIncompatibleDriver = 3005 // CUDNN_STATUS_NOT_SUPPORTED_INCOMPATIBLE_CUDA_DRIVER
+	cudnnIncompatibleCudart = 3006 // CUDNN_STATUS_NOT_SUPPORTED_INCOMPATIBLE_CUDART
+)
+
 // condition is a class of status codes of one library, with how to fix it
 // and, where a caller may branch on it, the sentinel errors.Is matches.
 type condition struct {

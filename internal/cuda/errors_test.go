@@ -73,3 +73,25 @@ func TestLibraryErrorsSayHowToFix(t *testing.T) {
 		})
 	}
 }
+
+// TestIsUnsupported: the cuDNN NOT_SUPPORTED family is "try another
+// algorithm", except the statuses that concern the library as a whole.
+func TestIsUnsupported(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want bool
+	}{
+		{&Error{Lib: "cudnn", Code: 3000}, true},
+		{fmt.Errorf("op: %w", &Error{Lib: "cudnn", Code: 3002}), true},
+		{&Error{Lib: "cudnn", Code: 3010}, true},
+		{&Error{Lib: "cudnn", Code: 3005}, false},
+		{&Error{Lib: "cudnn", Code: 3006}, false},
+		{&Error{Lib: "cudnn", Code: 2000}, false},
+		{&Error{Lib: "cudnn", Code: 4004}, false},
+		{&Error{Lib: "cuda", Code: 3000}, false},
+		{errors.New("cudnn 3000"), false},
+		{nil, false},
+	} {
+		assert.Equal(t, tc.want, IsUnsupported(tc.err), "%v", tc.err)
+	}
+}

@@ -41,7 +41,8 @@ func (e *DeviceError) Is(target error) bool { return target == ErrNoDevice }
 
 // AlgorithmError is an op's error when cuDNN offers no algorithm for a
 // convolution that the backend may use: none can run the problem, fits the
-// workspace limit and suits the precision.
+// workspace limit and suits the precision, or every one that seemed to was
+// then refused by cuDNN as not supported.
 type AlgorithmError struct {
 	// Direction is "forward", "backward data" or "backward filter".
 	Direction string
@@ -54,11 +55,15 @@ type AlgorithmError struct {
 	WorkspaceLimit uint64
 	// Candidates is how many algorithms cuDNN ranked.
 	Candidates int
+	// Rejected is how many of the acceptable ones the exact workspace
+	// query or the convolution then refused (not supported for this
+	// problem, or a workspace over the limit).
+	Rejected int
 }
 
 // Error describes the problem and the limits, and what to change.
 func (e *AlgorithmError) Error() string {
-	return fmt.Sprintf("cuda: cuDNN offers no %s algorithm for %s at %s precision within a %d MiB workspace (%d candidates); "+
+	return fmt.Sprintf("cuda: cuDNN offers no %s algorithm for %s at %s precision within a %d MiB workspace (%d candidates, %d refused when tried); "+
 		"raise the limit with WithWorkspaceLimit or use another precision",
-		e.Direction, e.Problem, e.Precision, e.WorkspaceLimit>>20, e.Candidates)
+		e.Direction, e.Problem, e.Precision, e.WorkspaceLimit>>20, e.Candidates, e.Rejected)
 }
