@@ -86,13 +86,18 @@ const (
 	ActivationReLU   = C.VG_CUDNN_ACTIVATION_RELU
 )
 
-// The math types of dnnmath.go equal decl.h's: a constant index outside
+// The math types and determinism constants of dnnmath.go equal decl.h's: a constant index outside
 // [1]struct{} does not compile.
 var (
 	_ = [1]struct{}{}[DNNDefaultMath-C.VG_CUDNN_DEFAULT_MATH]
 	_ = [1]struct{}{}[DNNTensorOpMath-C.VG_CUDNN_TENSOR_OP_MATH]
 	_ = [1]struct{}{}[DNNTensorOpMathAllowConversion-C.VG_CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION]
 	_ = [1]struct{}{}[DNNFMAMath-C.VG_CUDNN_FMA_MATH]
+	_ = [1]struct{}{}[DNNNonDeterministic-C.VG_CUDNN_NON_DETERMINISTIC]
+	_ = [1]struct{}{}[DNNDeterministic-C.VG_CUDNN_DETERMINISTIC]
+	_ = [1]struct{}{}[DNNBwdDataAlgo0-C.VG_CUDNN_CONVOLUTION_BWD_DATA_ALGO_0]
+	_ = [1]struct{}{}[DNNBwdFilterAlgo0-C.VG_CUDNN_CONVOLUTION_BWD_FILTER_ALGO_0]
+	_ = [1]struct{}{}[DNNBwdFilterAlgo3-C.VG_CUDNN_CONVOLUTION_BWD_FILTER_ALGO_3]
 )
 
 // AlgoPerf is one entry of a cudnnConvolution{Fwd,BwdData,BwdFilter}AlgoPerf_t

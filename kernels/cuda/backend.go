@@ -110,9 +110,12 @@ type Info struct {
 	CUBLAS string
 	// NVRTC is "major.minor".
 	NVRTC string
-	// Precision and Search are the backend's settings.
+	// Precision and Search are the backend's settings (Search is
+	// SearchHeuristic in deterministic mode).
 	Precision Precision
 	Search    Search
+	// Deterministic is true when the backend was made WithDeterministic.
+	Deterministic bool
 	// Libs are the paths the libraries were loaded from.
 	Libs []string
 }
@@ -123,9 +126,13 @@ func (i Info) String() string {
 	if i.Precision == FP32 {
 		math = "strict FP32 math"
 	}
-	return fmt.Sprintf("%s (sm_%d, %d SMs, %d GiB), driver %d.%d, cuDNN %d.%d.%d, cuBLAS %s, NVRTC %s, %s, cuDNN algorithms by %s",
+	s := fmt.Sprintf("%s (sm_%d, %d SMs, %d GiB), driver %d.%d, cuDNN %d.%d.%d, cuBLAS %s, NVRTC %s, %s, cuDNN algorithms by %s",
 		i.Name, i.CC, i.SMs, i.MemBytes>>30, i.Driver/1000, i.Driver%1000/10,
 		i.CUDNN/10000, i.CUDNN%10000/100, i.CUDNN%100, i.CUBLAS, i.NVRTC, math, i.Search)
+	if i.Deterministic {
+		s += ", deterministic"
+	}
+	return s
 }
 
 var (
@@ -146,7 +153,8 @@ var errClosed = errors.New("cuda: backend is closed")
 func New(ordinal int, opts ...Option) (*Backend, error) {
 	b := &Backend{cfg: newConfig(opts), own: &owner{}, live: map[*memory]struct{}{},
 		descs: map[[4]int]cu.TensorDesc{}, convs: map[convKey]*convPlan{}}
-	b.info.Ordinal, b.info.Precision, b.info.Search = ordinal, b.cfg.precision, b.cfg.search
+	b.info.Ordinal, b.info.Precision, b.info.Search = ordinal, b.cfg.precision, b.cfg.algoSearch()
+	b.info.Deterministic = b.cfg.deterministic
 	if ordinal < 0 {
 		return nil, fmt.Errorf("cuda: GPU index %d is negative", ordinal)
 	}

@@ -63,7 +63,7 @@ func (b *Backend) destroyPlan(pl *convPlan) error {
 
 // rules are the backend's limits on cuDNN's algorithms.
 func (b *Backend) rules() rules {
-	return rules{precision: b.cfg.precision, limit: b.cfg.workspaceLimit}
+	return rules{precision: b.cfg.precision, deterministic: b.cfg.deterministic, limit: b.cfg.workspaceLimit}
 }
 
 // runConv runs one direction of pl with the algorithm in use, ranking the
@@ -98,7 +98,7 @@ func (b *Backend) runConv(pl *convPlan, dir direction, op func(c choice, ws cu.D
 // rank asks cuDNN for its ranking of one direction's algorithms under the
 // descriptor math of the precision, and queues the acceptable ones.
 func (b *Backend) rank(pl *convPlan, dir direction) error {
-	find := b.cfg.search == SearchFind
+	find := b.cfg.algoSearch() == SearchFind
 	if err := b.dnn.SetConvMathType(pl.conv, b.convMath()); err != nil {
 		return err
 	}

@@ -51,6 +51,9 @@ type AlgorithmError struct {
 	Problem string
 	// Precision is the backend's precision.
 	Precision Precision
+	// Deterministic is true in deterministic mode (WithDeterministic),
+	// which admits only deterministic algorithms.
+	Deterministic bool
 	// WorkspaceLimit is the largest workspace allowed, in bytes.
 	WorkspaceLimit uint64
 	// Candidates is how many algorithms cuDNN ranked.
@@ -63,7 +66,10 @@ type AlgorithmError struct {
 
 // Error describes the problem and the limits, and what to change.
 func (e *AlgorithmError) Error() string {
-	return fmt.Sprintf("cuda: cuDNN offers no %s algorithm for %s at %s precision within a %d MiB workspace (%d candidates, %d refused when tried); "+
-		"raise the limit with WithWorkspaceLimit or use another precision",
-		e.Direction, e.Problem, e.Precision, e.WorkspaceLimit>>20, e.Candidates, e.Rejected)
+	mode, fix := "", "raise the limit with WithWorkspaceLimit or use another precision"
+	if e.Deterministic {
+		mode, fix = " deterministic", fix+", or turn off WithDeterministic"
+	}
+	return fmt.Sprintf("cuda: cuDNN offers no%s %s algorithm for %s at %s precision within a %d MiB workspace (%d candidates, %d refused when tried); %s",
+		mode, e.Direction, e.Problem, e.Precision, e.WorkspaceLimit>>20, e.Candidates, e.Rejected, fix)
 }

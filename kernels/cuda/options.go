@@ -72,6 +72,7 @@ type Option func(*config)
 type config struct {
 	precision      Precision
 	search         Search
+	deterministic  bool
 	workspaceLimit uint64
 	libOpts        []cu.Option
 	kernelCache    *KernelCache
@@ -93,6 +94,34 @@ func WithPrecision(p Precision) Option { return func(c *config) { c.precision = 
 // WithAlgoSearch sets how convolution algorithms are chosen (SearchFind by
 // default).
 func WithAlgoSearch(s Search) Option { return func(c *config) { c.search = s } }
+
+// WithDeterministic makes training bit-reproducible on one card and
+// software stack: two runs from the same seed give the same losses and
+// weights bit for bit. It takes only algorithms cuDNN reports as
+// deterministic (never backward-filter ALGO_0 or ALGO_3 or backward-data
+// ALGO_0, which sum with atomic adds), chosen by cuDNN's heuristic ranking
+// rather than by timing (it overrides WithAlgoSearch: a timed ranking can
+// change from run to run), and computes bias gradients with the project's
+// vgg_bias_backward, whose sums run in a fixed order, instead of
+// cudnnConvolutionBackwardBias, whose determinism cuDNN does not document.
+// cuBLAS's GEMMs are already reproducible on one stream, and the loss sum
+// is always reduced in a fixed order.
+//
+// Cost: it gives up the fastest algorithms where those are the
+// non-deterministic or the timed-best ones, and the heuristic ranking may
+// pick a slower one than a timed search would; how much that costs depends
+// on the card and the shapes, and has to be measured on the card. Off by
+// default.
+func WithDeterministic(on bool) Option { return func(c *config) { c.deterministic = on } }
+
+// algoSearch is the search New uses: SearchHeuristic in deterministic mode,
+// else the one set.
+func (c config) algoSearch() Search {
+	if c.deterministic {
+		return SearchHeuristic
+	}
+	return c.search
+}
 
 // WithWorkspaceLimit sets the largest cuDNN workspace one algorithm may use,
 // in bytes (DefaultWorkspaceLimit by default).

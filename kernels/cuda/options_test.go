@@ -32,9 +32,26 @@ func TestDefaults(t *testing.T) {
 	assert.Equal(t, TF32, c.precision, "TF32 tensor-op math by default")
 	assert.Equal(t, SearchFind, c.search)
 	assert.Equal(t, uint64(DefaultWorkspaceLimit), c.workspaceLimit)
+	assert.False(t, c.deterministic)
+	assert.Equal(t, SearchFind, c.algoSearch())
 	c = newConfig([]Option{WithPrecision(FP32), WithAlgoSearch(SearchHeuristic), WithWorkspaceLimit(5), nil, WithLibraryPath("/x")})
 	assert.Equal(t, FP32, c.precision)
 	assert.Equal(t, SearchHeuristic, c.search)
 	assert.Equal(t, uint64(5), c.workspaceLimit)
 	assert.Len(t, c.libOpts, 1)
+}
+
+// TestDeterministicRanksByHeuristics: deterministic mode never ranks by
+// timing, whatever search was asked for.
+func TestDeterministicRanksByHeuristics(t *testing.T) {
+	for _, opts := range [][]Option{
+		{WithDeterministic(true)},
+		{WithAlgoSearch(SearchFind), WithDeterministic(true)},
+		{WithDeterministic(true), WithAlgoSearch(SearchFind)},
+	} {
+		c := newConfig(opts)
+		assert.True(t, c.deterministic)
+		assert.Equal(t, SearchHeuristic, c.algoSearch())
+	}
+	assert.False(t, newConfig([]Option{WithDeterministic(true), WithDeterministic(false)}).deterministic)
 }

@@ -60,6 +60,9 @@ type choice struct {
 // rules are what a backend accepts of cuDNN's ranked algorithms.
 type rules struct {
 	precision Precision
+	// deterministic admits only algorithms that give the same bits on
+	// every run.
+	deterministic bool
 	// limit is the largest workspace, in bytes.
 	limit uint64
 }
@@ -71,12 +74,30 @@ type rules struct {
 // CUDNN_FMA_MATH. cuDNN ranks each algorithm under the descriptor's math
 // type and under CUDNN_DEFAULT_MATH, which permits TF32 on Ampere and
 // newer; an FP32 backend runs every algorithm under FMA math, so only the
-// entries ranked under FMA describe what it runs.
-func (r rules) accepts(c candidate) bool {
+// entries ranked under FMA describe what it runs. In deterministic mode c
+// must also be reported CUDNN_DETERMINISTIC and not be one of the
+// algorithms cudnn_ops.h documents as non-deterministic (atomic adds),
+// whatever the entry says.
+func (r rules) accepts(c candidate, dir direction) bool {
 	if c.status != 0 || c.memory > r.limit || c.math == cu.DNNTensorOpMathAllowConversion {
 		return false
 	}
-	return r.precision != FP32 || c.math == cu.DNNFMAMath
+	if r.precision == FP32 && c.math != cu.DNNFMAMath {
+		return false
+	}
+	return !r.deterministic || (c.determinism == cu.DNNDeterministic && !atomicAlgo(dir, c.algo))
+}
+
+// atomicAlgo says whether algo of dir sums with atomic adds (cudnn_ops.h:
+// backward-filter ALGO_0 and ALGO_3, backward-data ALGO_0).
+func atomicAlgo(dir direction, algo int) bool {
+	switch dir {
+	case dirBackwardData:
+		return algo == cu.DNNBwdDataAlgo0
+	case dirBackwardFilter:
+		return algo == cu.DNNBwdFilterAlgo0 || algo == cu.DNNBwdFilterAlgo3
+	}
+	return false
 }
 
 // pick returns the candidates r accepts, in cuDNN's order (best first).
@@ -84,7 +105,7 @@ func (r rules) accepts(c candidate) bool {
 func pick(cands []candidate, r rules, dir direction, key convKey) ([]choice, error) {
 	var out []choice
 	for _, c := range cands {
-		if r.accepts(c) {
+		if r.accepts(c, dir) {
 			out = append(out, choice{algo: c.algo, math: c.math, workspace: c.memory})
 		}
 	}
@@ -98,7 +119,7 @@ func pick(cands []candidate, r rules, dir direction, key convKey) ([]choice, err
 // refused.
 func (r rules) noAlgorithm(dir direction, key convKey, candidates, rejected int) *AlgorithmError {
 	return &AlgorithmError{Direction: dir.String(), Problem: key.String(), Precision: r.precision,
-		WorkspaceLimit: r.limit, Candidates: candidates, Rejected: rejected}
+		Deterministic: r.deterministic, WorkspaceLimit: r.limit, Candidates: candidates, Rejected: rejected}
 }
 
 // algoQueue is one direction's accepted candidates, best first; the head is

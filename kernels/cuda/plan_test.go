@@ -2,6 +2,7 @@ package cuda
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -18,6 +19,9 @@ const (
 	tcore = cu.DNNTensorOpMath
 	conv  = cu.DNNTensorOpMathAllowConversion
 	fma   = cu.DNNFMAMath
+
+	det    = cu.DNNDeterministic
+	nondet = cu.DNNNonDeterministic
 )
 
 func algos(cs []choice) []int {
@@ -47,6 +51,13 @@ func TestPick(t *testing.T) {
 		{"fp32: fma over the limit", []candidate{{algo: 1, math: fma, memory: 200}, {algo: 0, math: fma, status: 3000}}, rules{precision: FP32, limit: 100}, nil},
 		{"only fp16 conversion", []candidate{{algo: 5, math: conv}}, rules{precision: TF32, limit: 100}, nil},
 		{"empty", nil, rules{precision: TF32, limit: 100}, nil},
+		{"deterministic: flag and documented algorithms", []candidate{{algo: 0, math: fma, determinism: det}, {algo: 3, math: fma, determinism: det},
+			{algo: 5, math: fma, determinism: nondet}, {algo: 1, math: fma, determinism: det}, {algo: 6, math: fma, determinism: det}},
+			rules{precision: FP32, deterministic: true, limit: 100}, []int{1, 6}},
+		{"deterministic tf32 keeps tensor ops", []candidate{{algo: 3, math: tcore, determinism: nondet}, {algo: 1, math: tcore, determinism: det}},
+			rules{precision: TF32, deterministic: true, limit: 100}, []int{1}},
+		{"deterministic: only atomic ones", []candidate{{algo: 0, math: fma, determinism: nondet}, {algo: 3, math: fma, determinism: nondet}},
+			rules{precision: FP32, deterministic: true, limit: 100}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := pick(tc.cands, tc.r, dirBackwardFilter, testKey)
@@ -54,8 +65,10 @@ func TestPick(t *testing.T) {
 				var ae *AlgorithmError
 				require.ErrorAs(t, err, &ae)
 				assert.Equal(t, AlgorithmError{Direction: "backward filter", Problem: testKey.String(), Precision: tc.r.precision,
-					WorkspaceLimit: tc.r.limit, Candidates: len(tc.cands)}, *ae)
-				assert.ErrorContains(t, err, "no backward filter algorithm for x (2,3,8,8), w (4,3,3,3), pad 1,1, stride 1,1")
+					Deterministic: tc.r.deterministic, WorkspaceLimit: tc.r.limit, Candidates: len(tc.cands)}, *ae)
+				assert.ErrorContains(t, err, "backward filter algorithm for x (2,3,8,8), w (4,3,3,3), pad 1,1, stride 1,1")
+				assert.Equal(t, tc.r.deterministic, strings.Contains(err.Error(), "no deterministic backward filter algorithm"))
+				assert.Equal(t, tc.r.deterministic, strings.Contains(err.Error(), "turn off WithDeterministic"))
 				return
 			}
 			require.NoError(t, err)
@@ -145,6 +158,23 @@ func TestAlgoQueueKeepsLargerWorkspace(t *testing.T) {
 		c, err := q.head(rules{precision: FP32, limit: 1 << 20}, func(choice) (uint64, error) { return ws, nil }, dirForward, testKey)
 		require.NoError(t, err)
 		assert.Equal(t, max(ws, 64), c.workspace)
+	}
+}
+
+// TestAtomicAlgos: the algorithms cudnn_ops.h calls non-deterministic, per
+// direction (the numbers mean other algorithms in other directions).
+func TestAtomicAlgos(t *testing.T) {
+	for _, tc := range []struct {
+		dir    direction
+		atomic []int
+	}{{dirForward, nil}, {dirBackwardData, []int{0}}, {dirBackwardFilter, []int{0, 3}}} {
+		var got []int
+		for a := range 8 {
+			if atomicAlgo(tc.dir, a) {
+				got = append(got, a)
+			}
+		}
+		assert.Equal(t, tc.atomic, got, "%s", tc.dir)
 	}
 }
 
