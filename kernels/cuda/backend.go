@@ -78,7 +78,7 @@ type Backend struct {
 
 // functions are the project's kernels in the loaded module.
 type functions struct {
-	biasFwd, sgd, dropFwd, dropBwd, xent, resize, poolFwd, poolBwd cu.Function
+	biasFwd, biasBwd, sgd, dropFwd, dropBwd, xent, resize, poolFwd, poolBwd cu.Function
 }
 
 // staging is a pinned host buffer for asynchronous copies, with the event
@@ -297,7 +297,7 @@ func (b *Backend) loadKernels() error {
 		name string
 		dst  *cu.Function
 	}{
-		{kernelBiasForward, &b.fn.biasFwd}, {kernelSGDUpdate, &b.fn.sgd},
+		{kernelBiasForward, &b.fn.biasFwd}, {kernelBiasBackward, &b.fn.biasBwd}, {kernelSGDUpdate, &b.fn.sgd},
 		{kernelDropoutForward, &b.fn.dropFwd}, {kernelDropoutBackward, &b.fn.dropBwd},
 		{kernelSoftmaxXent, &b.fn.xent}, {kernelResizeBilinearU8, &b.fn.resize},
 		{kernelMaxPoolForward, &b.fn.poolFwd}, {kernelMaxPoolBackward, &b.fn.poolBwd},
@@ -438,6 +438,23 @@ func (b *Backend) launch(f cu.Function, n int64, args ...cu.Arg) error {
 	b.stats.Launches++
 	grid := cu.Dim3{X: gridFor(n, b.info.SMs), Y: 1, Z: 1}
 	return b.drv.LaunchKernel(f, grid, cu.Dim3{X: blockSize, Y: 1, Z: 1}, 0, b.stream, args...)
+}
+
+// biasBackward queues db (K) = Σ over n and positions of dy (N,K,PQ):
+// cudnnConvolutionBackwardBias, or in deterministic mode vgg_bias_backward,
+// whose sums run in a fixed order (cuDNN does not document whether its
+// bias gradient is deterministic). dyd and dbd describe dy and db for cuDNN.
+func (b *Backend) biasBackward(dyd cu.TensorDesc, dy cu.DevicePtr, dbd cu.TensorDesc, db cu.DevicePtr, n, k, pq int) error {
+	if !b.cfg.deterministic {
+		return b.dnn.ConvBackwardBias(b.dh, 1, dyd, dy, 0, dbd, db)
+	}
+	grid, threads, err := biasBackwardGrid(k, biasBackwardBlock)
+	if err != nil {
+		return err
+	}
+	b.stats.Launches++
+	return b.drv.LaunchKernel(b.fn.biasBwd, cu.Dim3{X: grid, Y: 1, Z: 1}, cu.Dim3{X: threads, Y: 1, Z: 1}, 0, b.stream,
+		cu.ArgPtr(dy), cu.ArgPtr(db), cu.ArgI32(int32(n)), cu.ArgI32(int32(k)), cu.ArgI32(int32(pq)))
 }
 
 // desc returns the cached cuDNN descriptor of a float NCHW tensor.

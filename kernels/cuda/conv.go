@@ -202,7 +202,8 @@ func (b *Backend) Conv2DBackwardData(dy, w, dx kernels.Tensor, p kernels.Conv) e
 }
 
 // Conv2DBackwardFilter implements kernels.Ops: cudnnConvolutionBackwardFilter
-// for dw and cudnnConvolutionBackwardBias for db.
+// for dw and cudnnConvolutionBackwardBias (vgg_bias_backward in
+// deterministic mode) for db.
 // x is (N,C,H,W), dy is (N,K,P,Q), dw is (K,C,R,S), db is (K).
 func (b *Backend) Conv2DBackwardFilter(x, dy, dw, db kernels.Tensor, p kernels.Conv) error {
 	const op = "Conv2DBackwardFilter"
@@ -227,5 +228,5 @@ func (b *Backend) Conv2DBackwardFilter(x, dy, dw, db kernels.Tensor, p kernels.C
 	}); err != nil {
 		return err
 	}
-	return b.dnn.ConvBackwardBias(b.dh, 1, pl.y, ptr[1], 0, pl.bias, ptr[3])
+	return b.biasBackward(pl.y, ptr[1], pl.bias, ptr[3], d.N, d.K, d.P*d.Q)
 }

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestGridFor(t *testing.T) {
@@ -16,4 +17,25 @@ func TestGridFor(t *testing.T) {
 	} {
 		assert.Equal(t, tc.want, gridFor(tc.n, tc.sms), "n=%d sms=%d", tc.n, tc.sms)
 	}
+}
+
+func TestBiasBackwardGrid(t *testing.T) {
+	for _, tc := range []struct {
+		k, block int
+		err      string
+	}{
+		{1, 1, ""}, {512, 256, ""}, {10, 1024, ""}, {4096, 2, ""},
+		{0, 256, "0 channels"}, {-1, 256, "channels"}, {1 << 31, 256, "channels"},
+		{8, 0, "power of two"}, {8, 384, "384 threads"}, {8, 2048, "up to 1024"}, {8, 3, "power of two"},
+	} {
+		grid, threads, err := biasBackwardGrid(tc.k, tc.block)
+		if tc.err != "" {
+			assert.ErrorContains(t, err, tc.err, "k %d block %d", tc.k, tc.block)
+			continue
+		}
+		require.NoError(t, err)
+		assert.Equal(t, [2]uint32{uint32(tc.k), uint32(tc.block)}, [2]uint32{grid, threads})
+	}
+	_, _, err := biasBackwardGrid(64, biasBackwardBlock)
+	assert.NoError(t, err, "the block size the backend launches with")
 }

@@ -139,7 +139,8 @@ func (b *Backend) DenseForward(x, w, bias, y kernels.Tensor) error {
 }
 
 // DenseBackward implements kernels.Ops: dX = dY·W and dW = dYᵀ·X as SGEMMs,
-// db = Σₙ dY with cudnnConvolutionBackwardBias on dY viewed as (N,Out,1,1).
+// db = Σₙ dY with cudnnConvolutionBackwardBias on dY viewed as (N,Out,1,1)
+// (vgg_bias_backward in deterministic mode).
 // x is (N,In), w is (Out,In), dy is (N,Out), dx is (N,In) or nil, dw is
 // (Out,In), db is (Out).
 func (b *Backend) DenseBackward(x, w, dy, dx, dw, db kernels.Tensor) error {
@@ -184,7 +185,7 @@ func (b *Backend) DenseBackward(x, w, dy, dx, dw, db kernels.Tensor) error {
 	if err != nil {
 		return err
 	}
-	return b.dnn.ConvBackwardBias(b.dh, 1, dyd, ptr[2], 0, dbd, ptr[4])
+	return b.biasBackward(dyd, ptr[2], dbd, ptr[4], d.N, d.Out, 1)
 }
 
 // DropoutForward implements kernels.Ops with vgg_dropout_forward, whose mask
