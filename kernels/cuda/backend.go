@@ -63,7 +63,7 @@ type Backend struct {
 	ws      cu.DevicePtr // the shared cuDNN workspace
 	wsBytes uint64
 
-	xent     cu.DevicePtr   // SoftmaxCrossEntropy's 3 doubles on the device
+	xent     cu.DevicePtr   // SoftmaxCrossEntropy's xentSlots partial sums on the device
 	xentHost unsafe.Pointer // and their pinned host copy
 
 	in, out staging    // CopyIn / CopyOut
@@ -262,10 +262,10 @@ func (b *Backend) open() error {
 	if err := b.loadKernels(); err != nil {
 		return err
 	}
-	if b.xent, err = b.drv.MemAlloc(3 * 8); err != nil {
+	if b.xent, err = b.drv.MemAlloc(xentSlots * 8); err != nil {
 		return err
 	}
-	if b.xentHost, err = b.drv.MemAllocHost(3 * 8); err != nil {
+	if b.xentHost, err = b.drv.MemAllocHost(xentSlots * 8); err != nil {
 		return err
 	}
 	return nil

@@ -50,8 +50,6 @@ static thread_local vgg_dim3 threadIdx = {0, 0, 0};
 static vgg_dim3 blockIdx = {0, 0, 0}, blockDim = {1, 1, 1}, gridDim = {1, 1, 1};
 static pthread_barrier_t vgg_barrier;
 static void __syncthreads(void) { if (blockDim.x > 1) pthread_barrier_wait(&vgg_barrier); }
-static pthread_mutex_t vgg_atomic = PTHREAD_MUTEX_INITIALIZER;
-static double atomicAdd(double *p, double v) { pthread_mutex_lock(&vgg_atomic); double o = *p; *p += v; pthread_mutex_unlock(&vgg_atomic); return o; }
 template <class F> static void vgg_launch(unsigned grid, unsigned block, F call) {
 	gridDim = {grid, 1, 1}; blockDim = {block, 1, 1};
 	pthread_barrier_init(&vgg_barrier, NULL, block);
@@ -251,6 +249,82 @@ int main(int argc, char **argv) {
 				ulp := math.Nextafter32(mag, float32(math.Inf(1))) - mag
 				assert.InDelta(t, w, first, float64(ulp), "channel %d", c)
 				assert.Equal(t, math.Float32bits(first), math.Float32bits(second), "channel %d: the same launch, other bits", c)
+			}
+		})
+	}
+}
+
+// TestSoftmaxKernelReduction runs vgg_softmax_xent at the backend's launch
+// geometry with real threads: one block, several, and more rows than the
+// capped grid has threads (grid-stride). The per-block slots, added in
+// block order, give ref's loss and correct count, the gradient is ref's,
+// bad labels are counted, and two runs give the same bits.
+func TestSoftmaxKernelReduction(t *testing.T) {
+	const k = 10
+	for _, tc := range []struct {
+		name string
+		n    int
+		bad  []int // rows with an out-of-range label
+	}{
+		{"one block", 100, nil}, {"three blocks", 300, nil},
+		{"grid-stride", xentMaxBlocks*xentBlock + 77, nil}, {"bad labels", 300, []int{0, 129, 299}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(11, uint64(tc.n)))
+			logits, _ := kernels.NewHostTensor(tc.n, k)
+			labels, _ := kernels.NewHostTensor(tc.n)
+			for i := range logits.Data() {
+				logits.Data()[i] = float32(rng.NormFloat64() * 3)
+			}
+			for i := range labels.Data() {
+				labels.Data()[i] = float32(rng.IntN(k))
+			}
+			for i, r := range tc.bad {
+				labels.Data()[r] = []float32{-1, k, 2.5}[i%3]
+			}
+			grid := xentGrid(tc.n)
+			var in bytes.Buffer
+			require.NoError(t, binary.Write(&in, binary.LittleEndian, []int32{int32(tc.n), k, int32(grid), xentBlock}))
+			require.NoError(t, binary.Write(&in, binary.LittleEndian, logits.Data()))
+			require.NoError(t, binary.Write(&in, binary.LittleEndian, labels.Data()))
+			got := runHost(t, `
+int main(int argc, char **argv) {
+	long len; int *h = (int *)slurp(argv[1], &len);
+	int n = h[0], k = h[1];
+	const float *logits = (const float *)(h + 4), *labels = logits + (long long)n * k;
+	float *d = (float *)malloc(sizeof(float) * n * k);
+	double out[2][3 * 64];
+	for (int run = 0; run < 2; run++)
+		vgg_launch(h[2], h[3], [&] { vgg_softmax_xent(logits, labels, d, out[run], n, k); });
+	for (int run = 0; run < 2; run++)
+		fwrite(out[run], sizeof(double), 3 * h[2], stdout);
+	fwrite(d, sizeof(float), (size_t)n * k, stdout);
+	return 0;
+}
+`, in.Bytes())
+			slots := int(3 * grid)
+			require.Len(t, got, 8*2*slots+4*tc.n*k)
+			parts := make([][]float64, 2)
+			for run := range parts {
+				parts[run] = make([]float64, slots)
+				for i := range parts[run] {
+					parts[run][i] = math.Float64frombits(binary.LittleEndian.Uint64(got[8*(run*slots+i):]))
+				}
+			}
+			assert.Equal(t, parts[0], parts[1], "the same launch gave other partial sums")
+			sum := sumXent(parts[0])
+			assert.Equal(t, float64(len(tc.bad)), sum[2], "bad labels")
+			if len(tc.bad) > 0 {
+				return
+			}
+			want, _ := kernels.NewHostTensor(tc.n, k)
+			loss, correct, err := ref.New().SoftmaxCrossEntropy(logits, labels, want)
+			require.NoError(t, err)
+			assert.InDelta(t, loss, sum[0]/float64(tc.n), 1e-12, "mean loss")
+			assert.Equal(t, float64(correct), sum[1], "correct count")
+			off := 8 * 2 * slots
+			for i, w := range want.Data() {
+				assert.InDelta(t, w, math.Float32frombits(binary.LittleEndian.Uint32(got[off+4*i:])), 1e-9, "dlogits %d", i)
 			}
 		})
 	}

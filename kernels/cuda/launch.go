@@ -43,3 +43,30 @@ func biasBackwardGrid(k, block int) (grid, threads uint32, err error) {
 	}
 	return uint32(k), uint32(block), nil
 }
+
+// vgg_softmax_xent's launch: blocks of xentBlock threads (VGG_XENT_BLOCK in
+// softmax.cu, a power of two for its tree sum), at most xentMaxBlocks of
+// them (the rows are grid-strided), each writing three partial sums.
+const (
+	xentBlock     = 128
+	xentMaxBlocks = 64
+	// xentSlots is the number of doubles the partial sums take.
+	xentSlots = 3 * xentMaxBlocks
+)
+
+// xentGrid is vgg_softmax_xent's block count for n rows: one row per
+// thread up to xentMaxBlocks blocks. It depends on n alone, so a batch
+// size gives the same summation order on every run.
+func xentGrid(n int) uint32 {
+	return uint32(min(max((n+xentBlock-1)/xentBlock, 1), xentMaxBlocks))
+}
+
+// sumXent adds vgg_softmax_xent's per-block partial sums (loss, correct,
+// bad labels for each block) in block order.
+func sumXent(parts []float64) [3]float64 {
+	var out [3]float64
+	for i, v := range parts {
+		out[i%3] += v
+	}
+	return out
+}

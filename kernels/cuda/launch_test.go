@@ -1,6 +1,7 @@
 package cuda
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -38,4 +39,15 @@ func TestBiasBackwardGrid(t *testing.T) {
 	}
 	_, _, err := biasBackwardGrid(64, biasBackwardBlock)
 	assert.NoError(t, err, "the block size the backend launches with")
+}
+
+func TestXentGrid(t *testing.T) {
+	for _, tc := range []struct {
+		n    int
+		want uint32
+	}{{0, 1}, {1, 1}, {128, 1}, {129, 2}, {1000, 8}, {xentMaxBlocks * xentBlock, xentMaxBlocks}, {1 << 20, xentMaxBlocks}} {
+		assert.Equal(t, tc.want, xentGrid(tc.n), "n %d", tc.n)
+	}
+	assert.Contains(t, Source(), fmt.Sprintf("#define VGG_XENT_BLOCK %d\n", xentBlock), "softmax.cu's block size is xentBlock")
+	assert.Equal(t, [3]float64{1 + 4, 2 + 5, 3 + 6}, sumXent([]float64{1, 2, 3, 4, 5, 6}))
 }
