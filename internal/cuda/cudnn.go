@@ -12,6 +12,7 @@ typedef vgCudnnFilterDesc FD;
 typedef vgCudnnConvDesc CD;
 typedef vgCUdeviceptr DP;
 static size_t vgc_cudnnGetVersion(void *f) { return ((vg_pfn_cudnnGetVersion)f)(); }
+static size_t vgc_cudnnGetCudartVersion(void *f) { return ((vg_pfn_cudnnGetCudartVersion)f)(); }
 static const char *vgc_cudnnGetErrorString(void *f, int s) { return ((vg_pfn_cudnnGetErrorString)f)(s); }
 static int vgc_cudnnCreate(void *f, vgCudnnHandle *h) { return ((vg_pfn_cudnnCreate)f)(h); }
 static int vgc_cudnnDestroy(void *f, vgCudnnHandle h) { return ((vg_pfn_cudnnDestroy)f)(h); }
@@ -114,6 +115,7 @@ type AlgoPerf struct {
 // The cuDNN functions, by index into CUDNN's function table.
 const (
 	dnnGetVersion = iota
+	dnnGetCudartVersion
 	dnnGetErrorString
 	dnnCreate
 	dnnDestroy
@@ -155,6 +157,7 @@ const (
 // cudnnSyms is cuDNN's function table: the dlsym name of each index.
 var cudnnSyms = [cudnnSymCount]symbol{
 	dnnGetVersion:         {"cudnnGetVersion", required},
+	dnnGetCudartVersion:   {"cudnnGetCudartVersion", required},
 	dnnGetErrorString:     {"cudnnGetErrorString", required},
 	dnnCreate:             {"cudnnCreate", required},
 	dnnDestroy:            {"cudnnDestroy", required},
@@ -241,6 +244,14 @@ func (d *CUDNN) Close() error { return d.lib.close() }
 // Version is cudnnGetVersion: major*10000 + minor*100 + patch for cuDNN 9.
 func (d *CUDNN) Version() int {
 	return int(C.vgc_cudnnGetVersion(d.lib.fn[dnnGetVersion]))
+}
+
+// CudartVersion is cudnnGetCudartVersion: the CUDA runtime cuDNN was built
+// with and links statically, 1000*major + 10*minor (13020 for 13.2). Its
+// major must be one the driver supports, and cuBLAS's: cuDNN loads the
+// cuBLASLt and NVRTC of that major at run time.
+func (d *CUDNN) CudartVersion() int {
+	return int(C.vgc_cudnnGetCudartVersion(d.lib.fn[dnnGetCudartVersion]))
 }
 
 func (d *CUDNN) check(call int, r C.int) error {

@@ -193,6 +193,7 @@ typedef const char *(*vg_pfn_cublasGetStatusString)(vgCublasStatus status);
 
 /* ---- cuDNN 9 legacy API (libcudnn.so.9) ---- */
 typedef size_t (*vg_pfn_cudnnGetVersion)(void);
+typedef size_t (*vg_pfn_cudnnGetCudartVersion)(void);
 typedef const char *(*vg_pfn_cudnnGetErrorString)(vgCudnnStatus status);
 typedef vgCudnnStatus (*vg_pfn_cudnnCreate)(vgCudnnHandle *handle);
 typedef vgCudnnStatus (*vg_pfn_cudnnDestroy)(vgCudnnHandle handle);

@@ -55,7 +55,8 @@ var (
 	// ErrNoDevice: the driver sees no CUDA device (CUDA_ERROR_NO_DEVICE).
 	ErrNoDevice = errors.New("cuda: no CUDA device")
 	// ErrOutOfMemory: device memory ran out (CUDA_ERROR_OUT_OF_MEMORY,
-	// CUBLAS_STATUS_ALLOC_FAILED).
+	// CUBLAS_STATUS_ALLOC_FAILED,
+	// CUDNN_STATUS_INTERNAL_ERROR_DEVICE_ALLOCATION_FAILED).
 	ErrOutOfMemory = errors.New("cuda: out of device memory")
 	// ErrDriverTooOld: the driver cannot run code that a newer CUDA
 	// compiler produced (CUDA_ERROR_UNSUPPORTED_PTX_VERSION).
@@ -110,8 +111,15 @@ var conditions = []condition{
 		"no context is current on this OS thread: lock the goroutine with runtime.LockOSThread and call CtxSetCurrent"},
 	{"cuda", codeIn(222), ErrDriverTooOld, // CUDA_ERROR_UNSUPPORTED_PTX_VERSION
 		"the driver is older than NVRTC; compile for the device's sm_XX (CUBIN) or update the driver"},
-	{"cuda", codeIn(2), ErrOutOfMemory, oomHint},   // CUDA_ERROR_OUT_OF_MEMORY
-	{"cublas", codeIn(3), ErrOutOfMemory, oomHint}, // CUBLAS_STATUS_ALLOC_FAILED
+	{"cuda", codeIn(2), ErrOutOfMemory, oomHint},     // CUDA_ERROR_OUT_OF_MEMORY
+	{"cublas", codeIn(3), ErrOutOfMemory, oomHint},   // CUBLAS_STATUS_ALLOC_FAILED
+	{"cudnn", codeIn(4004), ErrOutOfMemory, oomHint}, // CUDNN_STATUS_INTERNAL_ERROR_DEVICE_ALLOCATION_FAILED
+	{"cudnn", codeIn(cudnnIncompatibleDriver), nil,
+		"this cuDNN was built for a newer CUDA than the driver supports: update the driver (CUDA 13 needs branch 580 or newer) " +
+			"or install the cuDNN built for the driver's CUDA major (e.g. nvidia-cudnn-cu12 for a CUDA 12 driver)"},
+	{"cudnn", codeIn(cudnnIncompatibleCudart), nil,
+		"cuDNN and the CUDA runtime libraries it found are of different CUDA majors: install cuDNN, cuBLAS and NVRTC " +
+			"built for one CUDA major (nvidia-cudnn-cu13 with nvidia-cublas and nvidia-cuda-nvrtc, or the -cu12 ones) in one place"},
 	{"cudnn", codeIn(1008), nil, // CUDNN_STATUS_SUBLIBRARY_LOADING_FAILED
 		"a cuDNN sub-library (libcudnn_ops/cnn/graph.so.9) did not load; keep them next to libcudnn.so.9"},
 	{"cudnn", func(c int) bool { return c/1000 == 2 }, nil, // CUDNN_STATUS_BAD_PARAM*

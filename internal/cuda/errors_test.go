@@ -29,6 +29,8 @@ func TestErrorConditions(t *testing.T) {
 		{"cuda", 100, ErrNoDevice, "no CUDA device is visible"}, {"cuda", 2, ErrOutOfMemory, "out of device memory"},
 		{"cublas", 3, ErrOutOfMemory, "out of device memory"}, {"cuda", 222, ErrDriverTooOld, "the driver is older than NVRTC"},
 		{"cuda", 34, nil, "stub libcuda.so"}, {"cuda", 804, nil, "reinstall the driver"}, {"cuda", 201, nil, "runtime.LockOSThread"},
+		{"cudnn", 4004, ErrOutOfMemory, "out of device memory"}, {"cudnn", 3005, nil, "update the driver"},
+		{"cudnn", 3006, nil, "built for one CUDA major"}, {"cudnn", 3000, nil, ""},
 		{"cudnn", 1008, nil, "sub-library"}, {"cudnn", 2002, nil, "check shapes"}, {"nvrtc", 6, nil, "compile log"},
 		{"cublas", 2, nil, ""}, {"cudnn", 100, nil, ""}, {"cuda", 700, nil, ""}, // no condition, no hint
 	} {

@@ -106,6 +106,9 @@ type Info struct {
 	Driver int
 	// CUDNN is cudnnGetVersion (91301 for 9.13.1).
 	CUDNN int
+	// CUDNNCUDA is the CUDA runtime cuDNN was built with,
+	// cudnnGetCudartVersion (13020 for 13.2).
+	CUDNNCUDA int
 	// CUBLAS is "major.minor.patch".
 	CUBLAS string
 	// NVRTC is "major.minor".
@@ -126,9 +129,9 @@ func (i Info) String() string {
 	if i.Precision == FP32 {
 		math = "strict FP32 math"
 	}
-	s := fmt.Sprintf("%s (sm_%d, %d SMs, %d GiB), driver %d.%d, cuDNN %d.%d.%d, cuBLAS %s, NVRTC %s, %s, cuDNN algorithms by %s",
-		i.Name, i.CC, i.SMs, i.MemBytes>>30, i.Driver/1000, i.Driver%1000/10,
-		i.CUDNN/10000, i.CUDNN%10000/100, i.CUDNN%100, i.CUBLAS, i.NVRTC, math, i.Search)
+	s := fmt.Sprintf("%s (sm_%d, %d SMs, %d GiB), driver %s, cuDNN %d.%d.%d (CUDA %s), cuBLAS %s, NVRTC %s, %s, cuDNN algorithms by %s",
+		i.Name, i.CC, i.SMs, i.MemBytes>>30, cudaVersion(i.Driver),
+		i.CUDNN/10000, i.CUDNN%10000/100, i.CUDNN%100, cudaVersion(i.CUDNNCUDA), i.CUBLAS, i.NVRTC, math, i.Search)
 	if i.Deterministic {
 		s += ", deterministic"
 	}
@@ -149,7 +152,9 @@ var errClosed = errors.New("cuda: backend is closed")
 // says which step failed, where libraries were looked for and what to do:
 // internal/cuda's *LibraryError or *SymbolError for a library, a
 // *DeviceError for an ordinal the driver lacks, and errors.Is(err,
-// ErrNoDevice) when there is no device to run on.
+// ErrNoDevice) when there is no device to run on, and a
+// *CUDAMismatchError when cuDNN was built for a CUDA major the driver or
+// cuBLAS does not match.
 func New(ordinal int, opts ...Option) (*Backend, error) {
 	b := &Backend{cfg: newConfig(opts), own: &owner{}, live: map[*memory]struct{}{},
 		descs: map[[4]int]cu.TensorDesc{}, convs: map[convKey]*convPlan{}}
@@ -211,9 +216,14 @@ func (b *Backend) open() error {
 	if b.rtc, err = cu.LoadNVRTC(libOpts...); err != nil {
 		return err
 	}
-	b.info.CUDNN = b.dnn.Version()
+	b.info.CUDNN, b.info.CUDNNCUDA = b.dnn.Version(), b.dnn.CudartVersion()
+	blasMajor := 0
 	if ma, mi, pa, err := b.blas.Version(); err == nil {
-		b.info.CUBLAS = fmt.Sprintf("%d.%d.%d", ma, mi, pa)
+		b.info.CUBLAS, blasMajor = fmt.Sprintf("%d.%d.%d", ma, mi, pa), ma
+	}
+	if err := checkCUDAMajors(CUDAMismatchError{Driver: b.info.Driver, CUDNN: b.dnn.Path(), CUDNNCUDA: b.info.CUDNNCUDA,
+		CUBLAS: b.blas.Path(), CUBLASMajor: blasMajor}); err != nil {
+		return err
 	}
 	if ma, mi, err := b.rtc.Version(); err == nil {
 		b.info.NVRTC = fmt.Sprintf("%d.%d", ma, mi)

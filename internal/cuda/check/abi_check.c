@@ -196,6 +196,7 @@ SAME_FN(cublasSgemm_v2);
 SAME_FN(cublasGetStatusName);
 SAME_FN(cublasGetStatusString);
 SAME_FN(cudnnGetVersion);
+SAME_FN(cudnnGetCudartVersion);
 SAME_FN(cudnnGetErrorString);
 SAME_FN(cudnnCreate);
 SAME_FN(cudnnDestroy);
