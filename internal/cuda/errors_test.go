@@ -19,7 +19,7 @@ func TestErrorText(t *testing.T) {
 // TestErrorConditions: the codes a caller may branch on match their
 // sentinel through errors.Is (also when wrapped), and no other.
 func TestErrorConditions(t *testing.T) {
-	sentinels := []error{ErrNoDevice, ErrOutOfMemory, ErrDriverTooOld}
+	sentinels := []error{ErrNoDevice, ErrOutOfMemory, ErrDriverTooOld, ErrDeviceFault}
 	for _, tc := range []struct {
 		lib  string
 		code int
@@ -32,7 +32,9 @@ func TestErrorConditions(t *testing.T) {
 		{"cudnn", 4004, ErrOutOfMemory, "out of device memory"}, {"cudnn", 3005, nil, "update the driver"},
 		{"cudnn", 3006, nil, "built for one CUDA major"}, {"cudnn", 3000, nil, ""},
 		{"cudnn", 1008, nil, "sub-library"}, {"cudnn", 2002, nil, "check shapes"}, {"nvrtc", 6, nil, "compile log"},
-		{"cublas", 2, nil, ""}, {"cudnn", 100, nil, ""}, {"cuda", 700, nil, ""}, // no condition, no hint
+		{"cuda", 700, ErrDeviceFault, "restart the process"}, {"cuda", 719, ErrDeviceFault, "restart the process"},
+		{"cuda", 226, ErrDeviceFault, "restart the process"}, {"cuda", 911, ErrDeviceFault, "restart the process"},
+		{"cublas", 2, nil, ""}, {"cudnn", 100, nil, ""}, {"cuda", 701, nil, ""}, {"cudnn", 700, nil, ""}, // no condition, no hint
 	} {
 		t.Run(fmt.Sprintf("%s %d", tc.lib, tc.code), func(t *testing.T) {
 			e := &Error{Lib: tc.lib, Call: "f", Code: tc.code, Name: "NAME"}

@@ -34,6 +34,8 @@ import (
 type Backend struct {
 	cfg config
 	own *owner
+	// rec is the process's record of this GPU's faults (faults.go).
+	rec *deviceRecord
 
 	drv  *cu.Driver
 	blas *cu.CUBLAS
@@ -163,11 +165,15 @@ func New(ordinal int, opts ...Option) (*Backend, error) {
 	if ordinal < 0 {
 		return nil, fmt.Errorf("cuda: GPU index %d is negative", ordinal)
 	}
+	b.rec = faults.device(ordinal)
+	if f := b.rec.fault.Load(); f != nil {
+		return nil, f
+	}
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	if err := b.open(); err != nil {
 		b.release()
-		return nil, err
+		return nil, b.noteFault("New", err)
 	}
 	return b, nil
 }
@@ -329,10 +335,16 @@ func (b *Backend) Stats() Stats { return b.stats }
 func (b *Backend) Name() string { return "cuda" }
 
 // begin locks the calling goroutine to its OS thread and makes the
-// backend's context current there; end undoes the lock. See Backend.
+// backend's context current there; end undoes the lock and gives the op's
+// error its final form (finish). See Backend. After a sticky fault on the
+// GPU begin returns the *FaultError, so that every later op reports the
+// first fault rather than the driver's repeat of it.
 func (b *Backend) begin() error {
 	if b.closed {
 		return errClosed
+	}
+	if f := b.rec.fault.Load(); f != nil {
+		return f
 	}
 	runtime.LockOSThread()
 	if err := b.drv.CtxSetCurrent(b.ctx); err != nil {
@@ -342,14 +354,38 @@ func (b *Backend) begin() error {
 	return nil
 }
 
-func (b *Backend) end() { runtime.UnlockOSThread() }
+func (b *Backend) end(op string, errp *error) {
+	*errp = b.finish(op, *errp)
+	runtime.UnlockOSThread()
+}
+
+// finish is the error op returns for err, the first error of its calls.
+func (b *Backend) finish(op string, err error) error {
+	return b.noteFault(op, err)
+}
+
+// noteFault records a sticky device fault that op's err reports, and
+// returns the *FaultError of the GPU's first fault in its place; other
+// errors are returned as they are.
+func (b *Backend) noteFault(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if f := b.rec.fault.Load(); f != nil {
+		return f
+	}
+	if errors.Is(err, ErrDeviceFault) {
+		return b.rec.mark(&FaultError{Ordinal: b.info.Ordinal, Op: op, Err: err})
+	}
+	return err
+}
 
 // Sync implements kernels.Ops: it waits for all queued work.
-func (b *Backend) Sync() error {
+func (b *Backend) Sync() (err error) {
 	if err := b.begin(); err != nil {
 		return err
 	}
-	defer b.end()
+	defer b.end("Sync", &err)
 	return b.syncStream()
 }
 
@@ -371,7 +407,7 @@ func (b *Backend) Close() error {
 	if err := b.drv.CtxSetCurrent(b.ctx); err != nil {
 		errs = append(errs, err)
 	} else {
-		errs = append(errs, b.drv.StreamSynchronize(b.stream))
+		errs = append(errs, b.noteFault("Close", b.drv.StreamSynchronize(b.stream)))
 	}
 	errs = append(errs, b.release())
 	b.closed = true

@@ -143,7 +143,7 @@ func (b *Backend) convWorkspace(pl *convPlan, dir direction, algo int) (uint64, 
 // Conv2DForward implements kernels.Ops: cudnnConvolutionForward, then the
 // bias and the optional ReLU in one pass of vgg_bias_forward.
 // x is (N,C,H,W), w is (K,C,R,S), b is (K), y is (N,K,P,Q).
-func (b *Backend) Conv2DForward(x, w, bias, y kernels.Tensor, p kernels.Conv) error {
+func (b *Backend) Conv2DForward(x, w, bias, y kernels.Tensor, p kernels.Conv) (err error) {
 	const op = "Conv2DForward"
 	d, err := kernels.CheckConv(op, x, w, bias, y, p)
 	if err != nil {
@@ -156,7 +156,7 @@ func (b *Backend) Conv2DForward(x, w, bias, y kernels.Tensor, p kernels.Conv) er
 	if err := b.begin(); err != nil {
 		return err
 	}
-	defer b.end()
+	defer b.end(op, &err)
 	pl, err := b.plan(d, p)
 	if err != nil {
 		return err
@@ -177,7 +177,7 @@ func (b *Backend) Conv2DForward(x, w, bias, y kernels.Tensor, p kernels.Conv) er
 
 // Conv2DBackwardData implements kernels.Ops: cudnnConvolutionBackwardData.
 // dy is (N,K,P,Q), w is (K,C,R,S), dx is (N,C,H,W).
-func (b *Backend) Conv2DBackwardData(dy, w, dx kernels.Tensor, p kernels.Conv) error {
+func (b *Backend) Conv2DBackwardData(dy, w, dx kernels.Tensor, p kernels.Conv) (err error) {
 	const op = "Conv2DBackwardData"
 	d, err := kernels.CheckConv(op, dx, w, nil, dy, p)
 	if err != nil {
@@ -191,7 +191,7 @@ func (b *Backend) Conv2DBackwardData(dy, w, dx kernels.Tensor, p kernels.Conv) e
 	if err := b.begin(); err != nil {
 		return err
 	}
-	defer b.end()
+	defer b.end(op, &err)
 	pl, err := b.plan(d, p)
 	if err != nil {
 		return err
@@ -205,7 +205,7 @@ func (b *Backend) Conv2DBackwardData(dy, w, dx kernels.Tensor, p kernels.Conv) e
 // for dw and cudnnConvolutionBackwardBias (vgg_bias_backward in
 // deterministic mode) for db.
 // x is (N,C,H,W), dy is (N,K,P,Q), dw is (K,C,R,S), db is (K).
-func (b *Backend) Conv2DBackwardFilter(x, dy, dw, db kernels.Tensor, p kernels.Conv) error {
+func (b *Backend) Conv2DBackwardFilter(x, dy, dw, db kernels.Tensor, p kernels.Conv) (err error) {
 	const op = "Conv2DBackwardFilter"
 	d, err := kernels.CheckConv(op, x, dw, db, dy, p)
 	if err != nil {
@@ -218,7 +218,7 @@ func (b *Backend) Conv2DBackwardFilter(x, dy, dw, db kernels.Tensor, p kernels.C
 	if err := b.begin(); err != nil {
 		return err
 	}
-	defer b.end()
+	defer b.end(op, &err)
 	pl, err := b.plan(d, p)
 	if err != nil {
 		return err

@@ -20,6 +20,11 @@ var (
 	// ErrDriverTooOld: the driver cannot load the kernels NVRTC compiled
 	// (CUDA_ERROR_UNSUPPORTED_PTX_VERSION).
 	ErrDriverTooOld = cu.ErrDriverTooOld
+	// ErrDeviceFault: a sticky device fault (CUDA_ERROR_ILLEGAL_ADDRESS,
+	// CUDA_ERROR_LAUNCH_FAILED, ...) has made the GPU unusable until the
+	// process exits; the error is a *FaultError naming the op that
+	// reported it first.
+	ErrDeviceFault = cu.ErrDeviceFault
 )
 
 // DeviceError is New's error for a GPU ordinal the driver does not have.
