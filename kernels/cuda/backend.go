@@ -5,6 +5,7 @@ package cuda
 import (
 	"errors"
 	"fmt"
+	"os"
 	"runtime"
 	"unsafe"
 
@@ -36,6 +37,8 @@ type Backend struct {
 	own *owner
 	// rec is the process's record of this GPU's faults (faults.go).
 	rec *deviceRecord
+	// syncEveryOp: every op waits for the device (WithSyncEveryOp).
+	syncEveryOp bool
 
 	drv  *cu.Driver
 	blas *cu.CUBLAS
@@ -121,6 +124,9 @@ type Info struct {
 	Search    Search
 	// Deterministic is true when the backend was made WithDeterministic.
 	Deterministic bool
+	// SyncEveryOp is true when every op waits for the device
+	// (WithSyncEveryOp, VGGO_CUDA_SYNC=1).
+	SyncEveryOp bool
 	// Libs are the paths the libraries were loaded from.
 	Libs []string
 }
@@ -136,6 +142,9 @@ func (i Info) String() string {
 		i.CUDNN/10000, i.CUDNN%10000/100, i.CUDNN%100, cudaVersion(i.CUDNNCUDA), i.CUBLAS, i.NVRTC, math, i.Search)
 	if i.Deterministic {
 		s += ", deterministic"
+	}
+	if i.SyncEveryOp {
+		s += ", synchronised after every op"
 	}
 	return s
 }
@@ -169,6 +178,11 @@ func New(ordinal int, opts ...Option) (*Backend, error) {
 	if f := b.rec.fault.Load(); f != nil {
 		return nil, f
 	}
+	var err error
+	if b.syncEveryOp, err = b.cfg.syncMode(os.Getenv); err != nil {
+		return nil, err
+	}
+	b.info.SyncEveryOp = b.syncEveryOp
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	if err := b.open(); err != nil {
@@ -355,13 +369,24 @@ func (b *Backend) begin() error {
 }
 
 func (b *Backend) end(op string, errp *error) {
+	if *errp == nil && b.syncEveryOp {
+		*errp = b.syncStream()
+	}
 	*errp = b.finish(op, *errp)
 	runtime.UnlockOSThread()
 }
 
-// finish is the error op returns for err, the first error of its calls.
+// finish is the error op returns for err, the first error of its calls (or,
+// synchronising after every op, of the synchronisation): a sticky fault's
+// *FaultError, else when synchronising after every op an *OpError naming
+// op, else err.
 func (b *Backend) finish(op string, err error) error {
-	return b.noteFault(op, err)
+	err = b.noteFault(op, err)
+	var fe *FaultError
+	if err == nil || !b.syncEveryOp || errors.As(err, &fe) {
+		return err
+	}
+	return &OpError{Op: op, Err: err}
 }
 
 // noteFault records a sticky device fault that op's err reports, and
@@ -375,7 +400,7 @@ func (b *Backend) noteFault(op string, err error) error {
 		return f
 	}
 	if errors.Is(err, ErrDeviceFault) {
-		return b.rec.mark(&FaultError{Ordinal: b.info.Ordinal, Op: op, Err: err})
+		return b.rec.mark(&FaultError{Ordinal: b.info.Ordinal, Op: op, Synced: b.syncEveryOp, Err: err})
 	}
 	return err
 }

@@ -3,6 +3,7 @@
 package cuda
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -85,4 +86,33 @@ func TestFaultErrorWording(t *testing.T) {
 	synced := &FaultError{Ordinal: 0, Op: "MaxPoolBackward", Synced: true, Err: cause}
 	assert.Contains(t, synced.Error(), "cuda: GPU 0 is unusable for the rest of this process: MaxPoolBackward faulted: cuda: cuStreamSynchronize failed: CUDA_ERROR_MISALIGNED_ADDRESS (716)")
 	assert.NotContains(t, synced.Error(), "earlier op")
+}
+
+// TestSyncEveryOpNamesTheOp: synchronising after every op, a failure is an
+// *OpError naming the op, and a sticky fault's error says the op is the one
+// that faulted.
+func TestSyncEveryOpNamesTheOp(t *testing.T) {
+	const ordinal = 1002
+	t.Cleanup(func() {
+		faults.mu.Lock()
+		delete(faults.devices, ordinal)
+		faults.mu.Unlock()
+	})
+	b := &Backend{info: Info{Ordinal: ordinal}, rec: faults.device(ordinal), syncEveryOp: true}
+	exec := &cu.Error{Lib: "cudnn", Call: "cudnnConvolutionForward", Code: 5000, Name: "CUDNN_STATUS_EXECUTION_FAILED"}
+	err := b.finish("Conv2DForward", exec)
+	var oe *OpError
+	require.ErrorAs(t, err, &oe)
+	assert.Equal(t, OpError{Op: "Conv2DForward", Err: exec}, *oe)
+	assert.EqualError(t, err, "cuda: Conv2DForward failed (synchronised after every op, so this op is the one that failed): "+exec.Error())
+	assert.NoError(t, b.finish("Conv2DForward", nil))
+
+	illegal := &cu.Error{Lib: "cuda", Call: "cuStreamSynchronize", Code: 700, Name: "CUDA_ERROR_ILLEGAL_ADDRESS"}
+	err = b.finish("MaxPoolBackward", illegal)
+	var fe *FaultError
+	require.ErrorAs(t, err, &fe)
+	assert.False(t, errors.As(err, &oe), "a fault is a *FaultError, not wrapped again")
+	assert.True(t, fe.Synced)
+	assert.Contains(t, err.Error(), "GPU 1002 is unusable for the rest of this process: MaxPoolBackward faulted: ")
+	assert.NotContains(t, err.Error(), EnvSync)
 }

@@ -78,3 +78,23 @@ func (e *AlgorithmError) Error() string {
 	return fmt.Sprintf("cuda: cuDNN offers no%s %s algorithm for %s at %s precision within a %d MiB workspace (%d candidates, %d refused when tried); %s",
 		mode, e.Direction, e.Problem, e.Precision, e.WorkspaceLimit>>20, e.Candidates, e.Rejected, fix)
 }
+
+// OpError is an op's error when the backend synchronises after every op
+// (WithSyncEveryOp, VGGO_CUDA_SYNC=1): the device failed while running Op
+// or one of the library calls it queued, and Op is the one, since all
+// earlier work had finished without error.
+type OpError struct {
+	// Op is the kernels.Ops method, e.g. "MaxPoolBackward".
+	Op string
+	// Err is the failure, as the call or the synchronisation after it
+	// reported it.
+	Err error
+}
+
+// Error names the op and its cause.
+func (e *OpError) Error() string {
+	return fmt.Sprintf("cuda: %s failed (synchronised after every op, so this op is the one that failed): %v", e.Op, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *OpError) Unwrap() error { return e.Err }

@@ -16,9 +16,9 @@ type FaultError struct {
 	Ordinal int
 	// Op is the op (or "New", "Close") whose call first reported the fault.
 	Op string
-	// Synced is true when that backend synchronised after every op, so
-	// that Op is the op that faulted; otherwise an op queued before it may
-	// have.
+	// Synced is true when that backend synchronised after every op
+	// (WithSyncEveryOp, VGGO_CUDA_SYNC=1), so that Op is the op that
+	// faulted; otherwise an op queued before it may have.
 	Synced bool
 	// Err is the driver's error.
 	Err error
@@ -29,7 +29,7 @@ type FaultError struct {
 func (e *FaultError) Error() string {
 	where := fmt.Sprintf("%s faulted", e.Op)
 	if !e.Synced {
-		where = fmt.Sprintf("%s reported a device fault (ops run asynchronously, so an earlier op may have faulted)", e.Op)
+		where = fmt.Sprintf("%s reported a device fault (ops run asynchronously, so an earlier op may have faulted: set %s=1 to name it)", e.Op, EnvSync)
 	}
 	return fmt.Sprintf("cuda: GPU %d is unusable for the rest of this process: %s: %v; "+
 		"the driver keeps this error in the GPU's context until the process exits: restart the process to use the GPU again",

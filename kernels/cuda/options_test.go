@@ -55,3 +55,31 @@ func TestDeterministicRanksByHeuristics(t *testing.T) {
 	}
 	assert.False(t, newConfig([]Option{WithDeterministic(true), WithDeterministic(false)}).deterministic)
 }
+
+// TestSyncMode: VGGO_CUDA_SYNC is read as a boolean, empty is off, anything
+// else is an error naming the variable; the option overrides it.
+func TestSyncMode(t *testing.T) {
+	for _, tc := range []struct {
+		env  string
+		opts []Option
+		want bool
+		err  string
+	}{
+		{env: "", want: false}, {env: "1", want: true}, {env: " true ", want: true}, {env: "0", want: false},
+		{env: "false", want: false}, {env: "yes", err: `cuda: VGGO_CUDA_SYNC="yes": want 1`}, {env: "2", err: "VGGO_CUDA_SYNC"},
+		{env: "1", opts: []Option{WithSyncEveryOp(false)}, want: false},
+		{env: "", opts: []Option{WithSyncEveryOp(true)}, want: true},
+		{env: "bogus", opts: []Option{WithSyncEveryOp(true)}, want: true},
+	} {
+		got, err := newConfig(tc.opts).syncMode(func(name string) string {
+			assert.Equal(t, EnvSync, name)
+			return tc.env
+		})
+		if tc.err != "" {
+			assert.ErrorContains(t, err, tc.err, "%q", tc.env)
+			continue
+		}
+		require.NoError(t, err, "%q", tc.env)
+		assert.Equal(t, tc.want, got, "%q with %d options", tc.env, len(tc.opts))
+	}
+}
