@@ -164,10 +164,14 @@ type GPUError struct {
 }
 
 // Error says which GPU failed and why, and how to go on: with the CPU
-// device, or for a failed self-check with other GPU settings.
+// device, for a failed self-check with other GPU settings, and for a GPU
+// that faulted earlier in the process (cuda.ErrDeviceFault) by restarting.
 func (e *GPUError) Error() string {
 	fix := "use the CPU device instead (device.CPU, or device.TryGPU, which falls back to it)"
-	if e.SelfCheck {
+	switch {
+	case errors.Is(e.Err, cuda.ErrDeviceFault):
+		fix = "restart the process to use this GPU again, or " + fix
+	case e.SelfCheck:
 		fix = "the GPU libraries are unusable on this card: try strict float32 math (cuda.WithPrecision(cuda.FP32)), another driver or cuDNN, or use the CPU device (device.CPU)"
 	}
 	return e.problem() + "; " + fix
@@ -183,9 +187,16 @@ func (e *GPUError) problem() string {
 func (e *GPUError) Unwrap() []error { return []error{ErrNoGPU, e.Err} }
 
 // TryGPU returns GPU 0 when it is usable, else the CPU with Reason saying why
-// the GPU was not used — like the book's d2l.try_gpu().
+// the GPU was not used — like the book's d2l.try_gpu(). A GPU that faulted
+// earlier in the process (cuda.ErrDeviceFault) stays unusable until the
+// process restarts, and the Reason says so.
 func TryGPU(opts ...GPUOption) *Device {
-	d, err := openGPU(0, opts...)
+	return orCPU(openGPU(0, opts...))
+}
+
+// orCPU is TryGPU's choice: d, or when err is set the CPU with err's
+// problem as its Reason.
+func orCPU(d *Device, err *GPUError) *Device {
 	if err == nil {
 		return d
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/vggo/vggo/kernels"
+	"github.com/vggo/vggo/kernels/cuda"
 	"github.com/vggo/vggo/kernels/ref"
 )
 
@@ -128,6 +129,30 @@ func TestGPUErrorSaysTheFixInAPITerms(t *testing.T) {
 			assert.ErrorIs(t, tc.err, tc.err.Err)
 		})
 	}
+}
+
+// TestFaultedGPUFallsBackSayingSo: once a GPU has faulted in this process,
+// cuda.New fails at once with a *cuda.FaultError; GPU's error says to
+// restart, and TryGPU's fallback Reason names the op that faulted.
+func TestFaultedGPUFallsBackSayingSo(t *testing.T) {
+	fault := &cuda.FaultError{Ordinal: 0, Op: "MaxPoolBackward", Synced: true,
+		Err: errors.New("cuda: cuStreamSynchronize failed: CUDA_ERROR_ILLEGAL_ADDRESS (700)")}
+	ge := &GPUError{Index: 0, Reason: cuda.Reason(fault), Err: fault}
+	assert.ErrorIs(t, ge, cuda.ErrDeviceFault)
+	assert.ErrorIs(t, ge, ErrNoGPU)
+	assert.Contains(t, ge.Error(), "GPU 0 is unusable for the rest of this process: MaxPoolBackward faulted")
+	assert.Contains(t, ge.Error(), "; restart the process to use this GPU again, or use the CPU device instead")
+	selfCheck := *ge
+	selfCheck.SelfCheck = true
+	assert.Contains(t, selfCheck.Error(), "restart the process to use this GPU again", "a fault during the self-check is a fault")
+
+	d := orCPU(nil, ge)
+	defer d.Close()
+	assert.Equal(t, KindCPU, d.Kind())
+	assert.Contains(t, d.Reason(), "device: gpu(0): no usable GPU: cuda: GPU 0 is unusable for the rest of this process: MaxPoolBackward faulted")
+	assert.Contains(t, d.Reason(), "CUDA_ERROR_ILLEGAL_ADDRESS")
+	assert.Contains(t, d.Reason(), "restart the process")
+	assert.NotContains(t, d.Reason(), "\n")
 }
 
 func TestSelfCheck(t *testing.T) {

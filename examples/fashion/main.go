@@ -41,26 +41,27 @@ import (
 )
 
 type config struct {
-	lr         float64
-	epochs     int
-	batchSize  int
-	resize     int
-	ratio      int
-	arch       string
-	device     string
-	data       string
-	seed       uint64
-	trainLimit int
-	testLimit  int
-	shapes     bool
-	precision  string
-	hidden     int
-	checkpoint string
-	resume     bool
-	quiet      bool
-	metrics    string
-	plot       string
-	summary    bool
+	lr            float64
+	epochs        int
+	batchSize     int
+	resize        int
+	ratio         int
+	arch          string
+	device        string
+	data          string
+	seed          uint64
+	trainLimit    int
+	testLimit     int
+	shapes        bool
+	precision     string
+	deterministic bool
+	hidden        int
+	checkpoint    string
+	resume        bool
+	quiet         bool
+	metrics       string
+	plot          string
+	summary       bool
 }
 
 func parseFlags(args []string, errOut io.Writer) (config, error) {
@@ -80,6 +81,7 @@ func parseFlags(args []string, errOut io.Writer) (config, error) {
 	fs.IntVar(&c.testLimit, "test-limit", 0, "use only the first N test images (0: all)")
 	fs.BoolVar(&c.shapes, "shapes", false, "print the shape walk of a 1x1x224x224 sample and exit")
 	fs.StringVar(&c.precision, "precision", "tf32", "GPU math: tf32 (tensor cores, the default) or fp32 (strict)")
+	fs.BoolVar(&c.deterministic, "deterministic", false, "GPU: reproducible bits from the seed (deterministic cuDNN algorithms only, slower)")
 	fs.IntVar(&c.hidden, "hidden", 4096, "width of the two hidden dense layers")
 	fs.StringVar(&c.checkpoint, "checkpoint", "", "directory for "+vgg.CheckpointFile+", saved every epoch and on Ctrl-C")
 	fs.BoolVar(&c.resume, "resume", false, "continue from the checkpoint in -checkpoint DIR")
@@ -366,7 +368,7 @@ func runCommand(ctx context.Context, c config, out, errOut io.Writer) error {
 		return fmt.Errorf("-resize %d (%dx%d inputs): %w", c.resize, c.resize, c.resize, err)
 	}
 	precision, _ := cuda.ParsePrecision(c.precision)
-	dev, err := device.Open(c.device, cuda.WithPrecision(precision))
+	dev, err := device.Open(c.device, cuda.WithPrecision(precision), cuda.WithDeterministic(c.deterministic))
 	if err != nil {
 		return err
 	}

@@ -408,3 +408,14 @@ func TestResumeAdviceNamesTheFlag(t *testing.T) {
 		})
 	}
 }
+
+func TestDeterministicFlag(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want bool
+	}{{nil, false}, {[]string{"-deterministic"}, true}, {[]string{"-deterministic=false"}, false}} {
+		c, err := parseFlags(tc.args, io.Discard)
+		require.NoError(t, err)
+		assert.Equal(t, tc.want, c.deterministic, "%q", tc.args)
+	}
+}

@@ -12,6 +12,7 @@ typedef vgCudnnFilterDesc FD;
 typedef vgCudnnConvDesc CD;
 typedef vgCUdeviceptr DP;
 static size_t vgc_cudnnGetVersion(void *f) { return ((vg_pfn_cudnnGetVersion)f)(); }
+static size_t vgc_cudnnGetCudartVersion(void *f) { return ((vg_pfn_cudnnGetCudartVersion)f)(); }
 static const char *vgc_cudnnGetErrorString(void *f, int s) { return ((vg_pfn_cudnnGetErrorString)f)(s); }
 static int vgc_cudnnCreate(void *f, vgCudnnHandle *h) { return ((vg_pfn_cudnnCreate)f)(h); }
 static int vgc_cudnnDestroy(void *f, vgCudnnHandle h) { return ((vg_pfn_cudnnDestroy)f)(h); }
@@ -86,13 +87,18 @@ const (
 	ActivationReLU   = C.VG_CUDNN_ACTIVATION_RELU
 )
 
-// The math types of dnnmath.go equal decl.h's: a constant index outside
+// The math types and determinism constants of dnnmath.go equal decl.h's: a constant index outside
 // [1]struct{} does not compile.
 var (
 	_ = [1]struct{}{}[DNNDefaultMath-C.VG_CUDNN_DEFAULT_MATH]
 	_ = [1]struct{}{}[DNNTensorOpMath-C.VG_CUDNN_TENSOR_OP_MATH]
 	_ = [1]struct{}{}[DNNTensorOpMathAllowConversion-C.VG_CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION]
 	_ = [1]struct{}{}[DNNFMAMath-C.VG_CUDNN_FMA_MATH]
+	_ = [1]struct{}{}[DNNNonDeterministic-C.VG_CUDNN_NON_DETERMINISTIC]
+	_ = [1]struct{}{}[DNNDeterministic-C.VG_CUDNN_DETERMINISTIC]
+	_ = [1]struct{}{}[DNNBwdDataAlgo0-C.VG_CUDNN_CONVOLUTION_BWD_DATA_ALGO_0]
+	_ = [1]struct{}{}[DNNBwdFilterAlgo0-C.VG_CUDNN_CONVOLUTION_BWD_FILTER_ALGO_0]
+	_ = [1]struct{}{}[DNNBwdFilterAlgo3-C.VG_CUDNN_CONVOLUTION_BWD_FILTER_ALGO_3]
 )
 
 // AlgoPerf is one entry of a cudnnConvolution{Fwd,BwdData,BwdFilter}AlgoPerf_t
@@ -109,6 +115,7 @@ type AlgoPerf struct {
 // The cuDNN functions, by index into CUDNN's function table.
 const (
 	dnnGetVersion = iota
+	dnnGetCudartVersion
 	dnnGetErrorString
 	dnnCreate
 	dnnDestroy
@@ -150,6 +157,7 @@ const (
 // cudnnSyms is cuDNN's function table: the dlsym name of each index.
 var cudnnSyms = [cudnnSymCount]symbol{
 	dnnGetVersion:         {"cudnnGetVersion", required},
+	dnnGetCudartVersion:   {"cudnnGetCudartVersion", required},
 	dnnGetErrorString:     {"cudnnGetErrorString", required},
 	dnnCreate:             {"cudnnCreate", required},
 	dnnDestroy:            {"cudnnDestroy", required},
@@ -236,6 +244,14 @@ func (d *CUDNN) Close() error { return d.lib.close() }
 // Version is cudnnGetVersion: major*10000 + minor*100 + patch for cuDNN 9.
 func (d *CUDNN) Version() int {
 	return int(C.vgc_cudnnGetVersion(d.lib.fn[dnnGetVersion]))
+}
+
+// CudartVersion is cudnnGetCudartVersion: the CUDA runtime cuDNN was built
+// with and links statically, 1000*major + 10*minor (13020 for 13.2). Its
+// major must be one the driver supports, and cuBLAS's: cuDNN loads the
+// cuBLASLt and NVRTC of that major at run time.
+func (d *CUDNN) CudartVersion() int {
+	return int(C.vgc_cudnnGetCudartVersion(d.lib.fn[dnnGetCudartVersion]))
 }
 
 func (d *CUDNN) check(call int, r C.int) error {

@@ -126,10 +126,14 @@ enum {
 	VG_CUDNN_NOT_PROPAGATE_NAN = 0,
 	VG_CUDNN_PROPAGATE_NAN = 1,
 	VG_CUDNN_ACTIVATION_RELU = 1,
+	VG_CUDNN_NON_DETERMINISTIC = 0,
 	VG_CUDNN_DETERMINISTIC = 1,
 	VG_CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_GEMM = 0,
+	VG_CUDNN_CONVOLUTION_BWD_DATA_ALGO_0 = 0,
 	VG_CUDNN_CONVOLUTION_BWD_DATA_ALGO_1 = 1,
+	VG_CUDNN_CONVOLUTION_BWD_FILTER_ALGO_0 = 0,
 	VG_CUDNN_CONVOLUTION_BWD_FILTER_ALGO_1 = 1,
+	VG_CUDNN_CONVOLUTION_BWD_FILTER_ALGO_3 = 3,
 
 	VG_NVRTC_SUCCESS = 0,
 	VG_NVRTC_ERROR_COMPILATION = 6
@@ -189,6 +193,7 @@ typedef const char *(*vg_pfn_cublasGetStatusString)(vgCublasStatus status);
 
 /* ---- cuDNN 9 legacy API (libcudnn.so.9) ---- */
 typedef size_t (*vg_pfn_cudnnGetVersion)(void);
+typedef size_t (*vg_pfn_cudnnGetCudartVersion)(void);
 typedef const char *(*vg_pfn_cudnnGetErrorString)(vgCudnnStatus status);
 typedef vgCudnnStatus (*vg_pfn_cudnnCreate)(vgCudnnHandle *handle);
 typedef vgCudnnStatus (*vg_pfn_cudnnDestroy)(vgCudnnHandle handle);

@@ -18,3 +18,21 @@ const (
 	// DNNFMAMath keeps float data in FP32 FMA arithmetic: no TF32.
 	DNNFMAMath = 3
 )
+
+// The cuDNN determinism flags (cudnnDeterminism_t) of AlgoPerf.Determinism,
+// and the algorithms cudnn_ops.h documents as non-deterministic (sums of
+// matrix products with atomic adds), declared like the math types above.
+const (
+	// DNNNonDeterministic: results may vary across runs.
+	DNNNonDeterministic = 0
+	// DNNDeterministic: results are reproducible.
+	DNNDeterministic = 1
+	// DNNBwdDataAlgo0 is CUDNN_CONVOLUTION_BWD_DATA_ALGO_0, non-deterministic.
+	DNNBwdDataAlgo0 = 0
+	// DNNBwdFilterAlgo0 is CUDNN_CONVOLUTION_BWD_FILTER_ALGO_0,
+	// non-deterministic.
+	DNNBwdFilterAlgo0 = 0
+	// DNNBwdFilterAlgo3 is CUDNN_CONVOLUTION_BWD_FILTER_ALGO_3 (ALGO_0 with
+	// precomputed indices), non-deterministic.
+	DNNBwdFilterAlgo3 = 3
+)

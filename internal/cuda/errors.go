@@ -42,8 +42,8 @@ func (e *Error) Hint() string {
 }
 
 // Is reports whether e is one of the conditions a caller may branch on:
-// errors.Is(err, ErrNoDevice), ErrOutOfMemory or ErrDriverTooOld, for err an
-// *Error or wrapping one.
+// errors.Is(err, ErrNoDevice), ErrOutOfMemory, ErrDriverTooOld or
+// ErrDeviceFault, for err an *Error or wrapping one.
 func (e *Error) Is(target error) bool {
 	c := e.condition()
 	return c != nil && c.is != nil && c.is == target
@@ -55,11 +55,56 @@ var (
 	// ErrNoDevice: the driver sees no CUDA device (CUDA_ERROR_NO_DEVICE).
 	ErrNoDevice = errors.New("cuda: no CUDA device")
 	// ErrOutOfMemory: device memory ran out (CUDA_ERROR_OUT_OF_MEMORY,
-	// CUBLAS_STATUS_ALLOC_FAILED).
+	// CUBLAS_STATUS_ALLOC_FAILED,
+	// CUDNN_STATUS_INTERNAL_ERROR_DEVICE_ALLOCATION_FAILED).
 	ErrOutOfMemory = errors.New("cuda: out of device memory")
 	// ErrDriverTooOld: the driver cannot run code that a newer CUDA
 	// compiler produced (CUDA_ERROR_UNSUPPORTED_PTX_VERSION).
 	ErrDriverTooOld = errors.New("cuda: the driver is older than the compiler")
+	// ErrDeviceFault: a sticky device fault, one of the driver errors that
+	// cuda.h says leave "the process in an inconsistent state": every later
+	// CUDA call in the process returns the same error, and "to continue
+	// using CUDA, the process must be terminated and relaunched"
+	// (CUDA_ERROR_ILLEGAL_ADDRESS, _LAUNCH_FAILED and the others in
+	// stickyCodes).
+	ErrDeviceFault = errors.New("cuda: the GPU faulted; its context is unusable until the process exits")
+)
+
+// stickyCodes are the driver errors cuda.h (CUDA 13) documents as leaving
+// the process in an inconsistent state until it is relaunched.
+var stickyCodes = []int{
+	226, // CUDA_ERROR_CONTAINED
+	700, // CUDA_ERROR_ILLEGAL_ADDRESS
+	702, // CUDA_ERROR_LAUNCH_TIMEOUT
+	714, // CUDA_ERROR_HARDWARE_STACK_ERROR
+	715, // CUDA_ERROR_ILLEGAL_INSTRUCTION
+	716, // CUDA_ERROR_MISALIGNED_ADDRESS
+	717, // CUDA_ERROR_INVALID_ADDRESS_SPACE
+	718, // CUDA_ERROR_INVALID_PC
+	719, // CUDA_ERROR_LAUNCH_FAILED
+	721, // CUDA_ERROR_TENSOR_MEMORY_LEAK
+	810, // CUDA_ERROR_MPS_CLIENT_TERMINATED
+	911, // CUDA_ERROR_EXTERNAL_DEVICE
+}
+
+// IsUnsupported reports whether err is, or wraps, a cuDNN status of the
+// NOT_SUPPORTED family (CUDNN_STATUS_NOT_SUPPORTED, 3000, to 3999) that
+// concerns the problem or algorithm asked for, so that another algorithm may
+// run it. CUDNN_STATUS_NOT_SUPPORTED_INCOMPATIBLE_CUDA_DRIVER (3005) and
+// _INCOMPATIBLE_CUDART (3006) are not: they say cuDNN cannot run on this
+// driver or CUDA runtime at all.
+func IsUnsupported(err error) bool {
+	var e *Error
+	if !errors.As(err, &e) || e.Lib != "cudnn" || e.Code/1000 != 3 {
+		return false
+	}
+	return e.Code != cudnnIncompatibleDriver && e.Code != cudnnIncompatibleCudart
+}
+
+// The cuDNN statuses that say the library as a whole cannot run here.
+const (
+	cudnnIncompatibleDriver = 3005 // CUDNN_STATUS_NOT_SUPPORTED_INCOMPATIBLE_CUDA_DRIVER
+	cudnnIncompatibleCudart = 3006 // CUDNN_STATUS_NOT_SUPPORTED_INCOMPATIBLE_CUDART
 )
 
 // condition is a class of status codes of one library, with how to fix it
@@ -90,8 +135,17 @@ var conditions = []condition{
 		"no context is current on this OS thread: lock the goroutine with runtime.LockOSThread and call CtxSetCurrent"},
 	{"cuda", codeIn(222), ErrDriverTooOld, // CUDA_ERROR_UNSUPPORTED_PTX_VERSION
 		"the driver is older than NVRTC; compile for the device's sm_XX (CUBIN) or update the driver"},
-	{"cuda", codeIn(2), ErrOutOfMemory, oomHint},   // CUDA_ERROR_OUT_OF_MEMORY
-	{"cublas", codeIn(3), ErrOutOfMemory, oomHint}, // CUBLAS_STATUS_ALLOC_FAILED
+	{"cuda", codeIn(stickyCodes...), ErrDeviceFault,
+		"a kernel or library call faulted on the GPU; the driver returns this error to every later CUDA call in the process: restart the process"},
+	{"cuda", codeIn(2), ErrOutOfMemory, oomHint},     // CUDA_ERROR_OUT_OF_MEMORY
+	{"cublas", codeIn(3), ErrOutOfMemory, oomHint},   // CUBLAS_STATUS_ALLOC_FAILED
+	{"cudnn", codeIn(4004), ErrOutOfMemory, oomHint}, // CUDNN_STATUS_INTERNAL_ERROR_DEVICE_ALLOCATION_FAILED
+	{"cudnn", codeIn(cudnnIncompatibleDriver), nil,
+		"this cuDNN was built for a newer CUDA than the driver supports: update the driver (CUDA 13 needs branch 580 or newer) " +
+			"or install the cuDNN built for the driver's CUDA major (e.g. nvidia-cudnn-cu12 for a CUDA 12 driver)"},
+	{"cudnn", codeIn(cudnnIncompatibleCudart), nil,
+		"cuDNN and the CUDA runtime libraries it found are of different CUDA majors: install cuDNN, cuBLAS and NVRTC " +
+			"built for one CUDA major (nvidia-cudnn-cu13 with nvidia-cublas and nvidia-cuda-nvrtc, or the -cu12 ones) in one place"},
 	{"cudnn", codeIn(1008), nil, // CUDNN_STATUS_SUBLIBRARY_LOADING_FAILED
 		"a cuDNN sub-library (libcudnn_ops/cnn/graph.so.9) did not load; keep them next to libcudnn.so.9"},
 	{"cudnn", func(c int) bool { return c/1000 == 2 }, nil, // CUDNN_STATUS_BAD_PARAM*

@@ -19,7 +19,7 @@ func TestErrorText(t *testing.T) {
 // TestErrorConditions: the codes a caller may branch on match their
 // sentinel through errors.Is (also when wrapped), and no other.
 func TestErrorConditions(t *testing.T) {
-	sentinels := []error{ErrNoDevice, ErrOutOfMemory, ErrDriverTooOld}
+	sentinels := []error{ErrNoDevice, ErrOutOfMemory, ErrDriverTooOld, ErrDeviceFault}
 	for _, tc := range []struct {
 		lib  string
 		code int
@@ -29,8 +29,12 @@ func TestErrorConditions(t *testing.T) {
 		{"cuda", 100, ErrNoDevice, "no CUDA device is visible"}, {"cuda", 2, ErrOutOfMemory, "out of device memory"},
 		{"cublas", 3, ErrOutOfMemory, "out of device memory"}, {"cuda", 222, ErrDriverTooOld, "the driver is older than NVRTC"},
 		{"cuda", 34, nil, "stub libcuda.so"}, {"cuda", 804, nil, "reinstall the driver"}, {"cuda", 201, nil, "runtime.LockOSThread"},
+		{"cudnn", 4004, ErrOutOfMemory, "out of device memory"}, {"cudnn", 3005, nil, "update the driver"},
+		{"cudnn", 3006, nil, "built for one CUDA major"}, {"cudnn", 3000, nil, ""},
 		{"cudnn", 1008, nil, "sub-library"}, {"cudnn", 2002, nil, "check shapes"}, {"nvrtc", 6, nil, "compile log"},
-		{"cublas", 2, nil, ""}, {"cudnn", 100, nil, ""}, {"cuda", 700, nil, ""}, // no condition, no hint
+		{"cuda", 700, ErrDeviceFault, "restart the process"}, {"cuda", 719, ErrDeviceFault, "restart the process"},
+		{"cuda", 226, ErrDeviceFault, "restart the process"}, {"cuda", 911, ErrDeviceFault, "restart the process"},
+		{"cublas", 2, nil, ""}, {"cudnn", 100, nil, ""}, {"cuda", 701, nil, ""}, {"cudnn", 700, nil, ""}, // no condition, no hint
 	} {
 		t.Run(fmt.Sprintf("%s %d", tc.lib, tc.code), func(t *testing.T) {
 			e := &Error{Lib: tc.lib, Call: "f", Code: tc.code, Name: "NAME"}
@@ -71,5 +75,27 @@ func TestLibraryErrorsSayHowToFix(t *testing.T) {
 			}
 			assert.NotRegexp(t, ` -[a-z]+ |flag`, msg, "names a command-line flag")
 		})
+	}
+}
+
+// TestIsUnsupported: the cuDNN NOT_SUPPORTED family is "try another
+// algorithm", except the statuses that concern the library as a whole.
+func TestIsUnsupported(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want bool
+	}{
+		{&Error{Lib: "cudnn", Code: 3000}, true},
+		{fmt.Errorf("op: %w", &Error{Lib: "cudnn", Code: 3002}), true},
+		{&Error{Lib: "cudnn", Code: 3010}, true},
+		{&Error{Lib: "cudnn", Code: 3005}, false},
+		{&Error{Lib: "cudnn", Code: 3006}, false},
+		{&Error{Lib: "cudnn", Code: 2000}, false},
+		{&Error{Lib: "cudnn", Code: 4004}, false},
+		{&Error{Lib: "cuda", Code: 3000}, false},
+		{errors.New("cudnn 3000"), false},
+		{nil, false},
+	} {
+		assert.Equal(t, tc.want, IsUnsupported(tc.err), "%v", tc.err)
 	}
 }

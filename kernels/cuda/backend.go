@@ -5,6 +5,7 @@ package cuda
 import (
 	"errors"
 	"fmt"
+	"os"
 	"runtime"
 	"unsafe"
 
@@ -34,6 +35,10 @@ import (
 type Backend struct {
 	cfg config
 	own *owner
+	// rec is the process's record of this GPU's faults (faults.go).
+	rec *deviceRecord
+	// syncEveryOp: every op waits for the device (WithSyncEveryOp).
+	syncEveryOp bool
 
 	drv  *cu.Driver
 	blas *cu.CUBLAS
@@ -63,7 +68,7 @@ type Backend struct {
 	ws      cu.DevicePtr // the shared cuDNN workspace
 	wsBytes uint64
 
-	xent     cu.DevicePtr   // SoftmaxCrossEntropy's 3 doubles on the device
+	xent     cu.DevicePtr   // SoftmaxCrossEntropy's xentSlots partial sums on the device
 	xentHost unsafe.Pointer // and their pinned host copy
 
 	in, out staging    // CopyIn / CopyOut
@@ -78,7 +83,7 @@ type Backend struct {
 
 // functions are the project's kernels in the loaded module.
 type functions struct {
-	biasFwd, sgd, dropFwd, dropBwd, xent, resize, poolFwd, poolBwd cu.Function
+	biasFwd, biasBwd, sgd, dropFwd, dropBwd, xent, resize, poolFwd, poolBwd cu.Function
 }
 
 // staging is a pinned host buffer for asynchronous copies, with the event
@@ -106,13 +111,22 @@ type Info struct {
 	Driver int
 	// CUDNN is cudnnGetVersion (91301 for 9.13.1).
 	CUDNN int
+	// CUDNNCUDA is the CUDA runtime cuDNN was built with,
+	// cudnnGetCudartVersion (13020 for 13.2).
+	CUDNNCUDA int
 	// CUBLAS is "major.minor.patch".
 	CUBLAS string
 	// NVRTC is "major.minor".
 	NVRTC string
-	// Precision and Search are the backend's settings.
+	// Precision and Search are the backend's settings (Search is
+	// SearchHeuristic in deterministic mode).
 	Precision Precision
 	Search    Search
+	// Deterministic is true when the backend was made WithDeterministic.
+	Deterministic bool
+	// SyncEveryOp is true when every op waits for the device
+	// (WithSyncEveryOp, VGGO_CUDA_SYNC=1).
+	SyncEveryOp bool
 	// Libs are the paths the libraries were loaded from.
 	Libs []string
 }
@@ -123,9 +137,16 @@ func (i Info) String() string {
 	if i.Precision == FP32 {
 		math = "strict FP32 math"
 	}
-	return fmt.Sprintf("%s (sm_%d, %d SMs, %d GiB), driver %d.%d, cuDNN %d.%d.%d, cuBLAS %s, NVRTC %s, %s, cuDNN algorithms by %s",
-		i.Name, i.CC, i.SMs, i.MemBytes>>30, i.Driver/1000, i.Driver%1000/10,
-		i.CUDNN/10000, i.CUDNN%10000/100, i.CUDNN%100, i.CUBLAS, i.NVRTC, math, i.Search)
+	s := fmt.Sprintf("%s (sm_%d, %d SMs, %d GiB), driver %s, cuDNN %d.%d.%d (CUDA %s), cuBLAS %s, NVRTC %s, %s, cuDNN algorithms by %s",
+		i.Name, i.CC, i.SMs, i.MemBytes>>30, cudaVersion(i.Driver),
+		i.CUDNN/10000, i.CUDNN%10000/100, i.CUDNN%100, cudaVersion(i.CUDNNCUDA), i.CUBLAS, i.NVRTC, math, i.Search)
+	if i.Deterministic {
+		s += ", deterministic"
+	}
+	if i.SyncEveryOp {
+		s += ", synchronised after every op"
+	}
+	return s
 }
 
 var (
@@ -142,19 +163,31 @@ var errClosed = errors.New("cuda: backend is closed")
 // says which step failed, where libraries were looked for and what to do:
 // internal/cuda's *LibraryError or *SymbolError for a library, a
 // *DeviceError for an ordinal the driver lacks, and errors.Is(err,
-// ErrNoDevice) when there is no device to run on.
+// ErrNoDevice) when there is no device to run on, and a
+// *CUDAMismatchError when cuDNN was built for a CUDA major the driver or
+// cuBLAS does not match.
 func New(ordinal int, opts ...Option) (*Backend, error) {
 	b := &Backend{cfg: newConfig(opts), own: &owner{}, live: map[*memory]struct{}{},
 		descs: map[[4]int]cu.TensorDesc{}, convs: map[convKey]*convPlan{}}
-	b.info.Ordinal, b.info.Precision, b.info.Search = ordinal, b.cfg.precision, b.cfg.search
+	b.info.Ordinal, b.info.Precision, b.info.Search = ordinal, b.cfg.precision, b.cfg.algoSearch()
+	b.info.Deterministic = b.cfg.deterministic
 	if ordinal < 0 {
 		return nil, fmt.Errorf("cuda: GPU index %d is negative", ordinal)
 	}
+	b.rec = faults.device(ordinal)
+	if f := b.rec.fault.Load(); f != nil {
+		return nil, f
+	}
+	var err error
+	if b.syncEveryOp, err = b.cfg.syncMode(os.Getenv); err != nil {
+		return nil, err
+	}
+	b.info.SyncEveryOp = b.syncEveryOp
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	if err := b.open(); err != nil {
 		b.release()
-		return nil, err
+		return nil, b.noteFault("New", err)
 	}
 	return b, nil
 }
@@ -203,9 +236,14 @@ func (b *Backend) open() error {
 	if b.rtc, err = cu.LoadNVRTC(libOpts...); err != nil {
 		return err
 	}
-	b.info.CUDNN = b.dnn.Version()
+	b.info.CUDNN, b.info.CUDNNCUDA = b.dnn.Version(), b.dnn.CudartVersion()
+	blasMajor := 0
 	if ma, mi, pa, err := b.blas.Version(); err == nil {
-		b.info.CUBLAS = fmt.Sprintf("%d.%d.%d", ma, mi, pa)
+		b.info.CUBLAS, blasMajor = fmt.Sprintf("%d.%d.%d", ma, mi, pa), ma
+	}
+	if err := checkCUDAMajors(CUDAMismatchError{Driver: b.info.Driver, CUDNN: b.dnn.Path(), CUDNNCUDA: b.info.CUDNNCUDA,
+		CUBLAS: b.blas.Path(), CUBLASMajor: blasMajor}); err != nil {
+		return err
 	}
 	if ma, mi, err := b.rtc.Version(); err == nil {
 		b.info.NVRTC = fmt.Sprintf("%d.%d", ma, mi)
@@ -254,10 +292,10 @@ func (b *Backend) open() error {
 	if err := b.loadKernels(); err != nil {
 		return err
 	}
-	if b.xent, err = b.drv.MemAlloc(3 * 8); err != nil {
+	if b.xent, err = b.drv.MemAlloc(xentSlots * 8); err != nil {
 		return err
 	}
-	if b.xentHost, err = b.drv.MemAllocHost(3 * 8); err != nil {
+	if b.xentHost, err = b.drv.MemAllocHost(xentSlots * 8); err != nil {
 		return err
 	}
 	return nil
@@ -289,7 +327,7 @@ func (b *Backend) loadKernels() error {
 		name string
 		dst  *cu.Function
 	}{
-		{kernelBiasForward, &b.fn.biasFwd}, {kernelSGDUpdate, &b.fn.sgd},
+		{kernelBiasForward, &b.fn.biasFwd}, {kernelBiasBackward, &b.fn.biasBwd}, {kernelSGDUpdate, &b.fn.sgd},
 		{kernelDropoutForward, &b.fn.dropFwd}, {kernelDropoutBackward, &b.fn.dropBwd},
 		{kernelSoftmaxXent, &b.fn.xent}, {kernelResizeBilinearU8, &b.fn.resize},
 		{kernelMaxPoolForward, &b.fn.poolFwd}, {kernelMaxPoolBackward, &b.fn.poolBwd},
@@ -311,10 +349,16 @@ func (b *Backend) Stats() Stats { return b.stats }
 func (b *Backend) Name() string { return "cuda" }
 
 // begin locks the calling goroutine to its OS thread and makes the
-// backend's context current there; end undoes the lock. See Backend.
+// backend's context current there; end undoes the lock and gives the op's
+// error its final form (finish). See Backend. After a sticky fault on the
+// GPU begin returns the *FaultError, so that every later op reports the
+// first fault rather than the driver's repeat of it.
 func (b *Backend) begin() error {
 	if b.closed {
 		return errClosed
+	}
+	if f := b.rec.fault.Load(); f != nil {
+		return f
 	}
 	runtime.LockOSThread()
 	if err := b.drv.CtxSetCurrent(b.ctx); err != nil {
@@ -324,14 +368,49 @@ func (b *Backend) begin() error {
 	return nil
 }
 
-func (b *Backend) end() { runtime.UnlockOSThread() }
+func (b *Backend) end(op string, errp *error) {
+	if *errp == nil && b.syncEveryOp {
+		*errp = b.syncStream()
+	}
+	*errp = b.finish(op, *errp)
+	runtime.UnlockOSThread()
+}
+
+// finish is the error op returns for err, the first error of its calls (or,
+// synchronising after every op, of the synchronisation): a sticky fault's
+// *FaultError, else when synchronising after every op an *OpError naming
+// op, else err.
+func (b *Backend) finish(op string, err error) error {
+	err = b.noteFault(op, err)
+	var fe *FaultError
+	if err == nil || !b.syncEveryOp || errors.As(err, &fe) {
+		return err
+	}
+	return &OpError{Op: op, Err: err}
+}
+
+// noteFault records a sticky device fault that op's err reports, and
+// returns the *FaultError of the GPU's first fault in its place; other
+// errors are returned as they are.
+func (b *Backend) noteFault(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if f := b.rec.fault.Load(); f != nil {
+		return f
+	}
+	if errors.Is(err, ErrDeviceFault) {
+		return b.rec.mark(&FaultError{Ordinal: b.info.Ordinal, Op: op, Synced: b.syncEveryOp, Err: err})
+	}
+	return err
+}
 
 // Sync implements kernels.Ops: it waits for all queued work.
-func (b *Backend) Sync() error {
+func (b *Backend) Sync() (err error) {
 	if err := b.begin(); err != nil {
 		return err
 	}
-	defer b.end()
+	defer b.end("Sync", &err)
 	return b.syncStream()
 }
 
@@ -353,7 +432,7 @@ func (b *Backend) Close() error {
 	if err := b.drv.CtxSetCurrent(b.ctx); err != nil {
 		errs = append(errs, err)
 	} else {
-		errs = append(errs, b.drv.StreamSynchronize(b.stream))
+		errs = append(errs, b.noteFault("Close", b.drv.StreamSynchronize(b.stream)))
 	}
 	errs = append(errs, b.release())
 	b.closed = true
@@ -430,6 +509,23 @@ func (b *Backend) launch(f cu.Function, n int64, args ...cu.Arg) error {
 	b.stats.Launches++
 	grid := cu.Dim3{X: gridFor(n, b.info.SMs), Y: 1, Z: 1}
 	return b.drv.LaunchKernel(f, grid, cu.Dim3{X: blockSize, Y: 1, Z: 1}, 0, b.stream, args...)
+}
+
+// biasBackward queues db (K) = Σ over n and positions of dy (N,K,PQ):
+// cudnnConvolutionBackwardBias, or in deterministic mode vgg_bias_backward,
+// whose sums run in a fixed order (cuDNN does not document whether its
+// bias gradient is deterministic). dyd and dbd describe dy and db for cuDNN.
+func (b *Backend) biasBackward(dyd cu.TensorDesc, dy cu.DevicePtr, dbd cu.TensorDesc, db cu.DevicePtr, n, k, pq int) error {
+	if !b.cfg.deterministic {
+		return b.dnn.ConvBackwardBias(b.dh, 1, dyd, dy, 0, dbd, db)
+	}
+	grid, threads, err := biasBackwardGrid(k, biasBackwardBlock)
+	if err != nil {
+		return err
+	}
+	b.stats.Launches++
+	return b.drv.LaunchKernel(b.fn.biasBwd, cu.Dim3{X: grid, Y: 1, Z: 1}, cu.Dim3{X: threads, Y: 1, Z: 1}, 0, b.stream,
+		cu.ArgPtr(dy), cu.ArgPtr(db), cu.ArgI32(int32(n)), cu.ArgI32(int32(k)), cu.ArgI32(int32(pq)))
 }
 
 // desc returns the cached cuDNN descriptor of a float NCHW tensor.

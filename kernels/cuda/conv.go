@@ -10,15 +10,14 @@ import (
 )
 
 // convPlan is everything cuDNN needs for one convolution problem (convKey):
-// descriptors made once, and per direction the algorithm chosen at its first
-// use, with its math type and workspace size.
+// descriptors made once, and per direction the algorithms ranked at its
+// first use, the one in use first, with its math type and workspace size.
 type convPlan struct {
 	key        convKey
 	x, y, bias cu.TensorDesc
 	w          cu.FilterDesc
 	conv       cu.ConvDesc
-	chosen     [3]bool
-	algo       [3]choice
+	algos      [3]algoQueue
 }
 
 // plan returns the cached plan of a convolution, making it on first use.
@@ -62,27 +61,44 @@ func (b *Backend) destroyPlan(pl *convPlan) error {
 	return errors.Join(b.dnn.DestroyFilter(pl.w), b.dnn.DestroyConv(pl.conv))
 }
 
-// prepare chooses (once) the algorithm of one direction of pl, sets the
-// descriptor's math type to the one the algorithm was ranked with, and
-// returns the algorithm and a workspace large enough for it.
-func (b *Backend) prepare(pl *convPlan, dir direction) (choice, cu.DevicePtr, error) {
-	if !pl.chosen[dir] {
-		if err := b.choose(pl, dir); err != nil {
-			return choice{}, 0, err
-		}
-	}
-	c := pl.algo[dir]
-	if b.cfg.precision == TF32 {
-		if err := b.dnn.SetConvMathType(pl.conv, c.math); err != nil {
-			return choice{}, 0, err
-		}
-	}
-	ws, err := b.workspace(c.workspace)
-	return c, ws, err
+// rules are the backend's limits on cuDNN's algorithms.
+func (b *Backend) rules() rules {
+	return rules{precision: b.cfg.precision, deterministic: b.cfg.deterministic, limit: b.cfg.workspaceLimit}
 }
 
-func (b *Backend) choose(pl *convPlan, dir direction) error {
-	find := b.cfg.search == SearchFind
+// runConv runs one direction of pl with the algorithm in use, ranking the
+// candidates at the first use; op gets the algorithm and a workspace large
+// enough for it. When the workspace query or op says an algorithm cannot run
+// the problem, the next candidate is tried (see algoQueue).
+func (b *Backend) runConv(pl *convPlan, dir direction, op func(c choice, ws cu.DevicePtr) error) error {
+	q := &pl.algos[dir]
+	if !q.ranked {
+		if err := b.rank(pl, dir); err != nil {
+			return err
+		}
+	}
+	query := func(c choice) (uint64, error) {
+		if err := b.dnn.SetConvMathType(pl.conv, c.math); err != nil {
+			return 0, err
+		}
+		return b.convWorkspace(pl, dir, c.algo)
+	}
+	return q.run(b.rules(), query, func(c choice) error {
+		if err := b.dnn.SetConvMathType(pl.conv, c.math); err != nil {
+			return err
+		}
+		ws, err := b.workspace(c.workspace)
+		if err != nil {
+			return err
+		}
+		return op(c, ws)
+	}, dir, pl.key)
+}
+
+// rank asks cuDNN for its ranking of one direction's algorithms under the
+// descriptor math of the precision, and queues the acceptable ones.
+func (b *Backend) rank(pl *convPlan, dir direction) error {
+	find := b.cfg.algoSearch() == SearchFind
 	if err := b.dnn.SetConvMathType(pl.conv, b.convMath()); err != nil {
 		return err
 	}
@@ -101,42 +117,33 @@ func (b *Backend) choose(pl *convPlan, dir direction) error {
 	}
 	cands := make([]candidate, len(perfs))
 	for i, p := range perfs {
-		cands[i] = candidate{algo: p.Algo, status: p.Status, memory: p.Memory, math: p.MathType}
+		cands[i] = candidate{algo: p.Algo, status: p.Status, memory: p.Memory, math: p.MathType, determinism: p.Determinism}
 	}
-	c, err := pick(cands, b.cfg.precision, b.cfg.workspaceLimit, dir, pl.key)
+	accepted, err := pick(cands, b.rules(), dir, pl.key)
 	if err != nil {
 		return err
 	}
-	// The ranking's memory figure is for the math type it was ranked with;
-	// ask for the size of exactly this algorithm and math type.
-	math := b.convMath()
-	if b.cfg.precision == TF32 {
-		math = c.math
-	}
-	if err := b.dnn.SetConvMathType(pl.conv, math); err != nil {
-		return err
-	}
-	var ws uint64
+	pl.algos[dir].fill(accepted, len(cands))
+	return nil
+}
+
+// convWorkspace asks cuDNN for the workspace of one algorithm of one
+// direction under the descriptor's current math type.
+func (b *Backend) convWorkspace(pl *convPlan, dir direction, algo int) (uint64, error) {
 	switch dir {
 	case dirForward:
-		ws, err = b.dnn.ConvForwardWorkspace(b.dh, pl.x, pl.w, pl.conv, pl.y, c.algo)
+		return b.dnn.ConvForwardWorkspace(b.dh, pl.x, pl.w, pl.conv, pl.y, algo)
 	case dirBackwardData:
-		ws, err = b.dnn.ConvBackwardDataWorkspace(b.dh, pl.w, pl.y, pl.conv, pl.x, c.algo)
+		return b.dnn.ConvBackwardDataWorkspace(b.dh, pl.w, pl.y, pl.conv, pl.x, algo)
 	default:
-		ws, err = b.dnn.ConvBackwardFilterWorkspace(b.dh, pl.x, pl.y, pl.conv, pl.w, c.algo)
+		return b.dnn.ConvBackwardFilterWorkspace(b.dh, pl.x, pl.y, pl.conv, pl.w, algo)
 	}
-	if err != nil {
-		return err
-	}
-	c.workspace = max(c.workspace, ws)
-	pl.algo[dir], pl.chosen[dir] = c, true
-	return nil
 }
 
 // Conv2DForward implements kernels.Ops: cudnnConvolutionForward, then the
 // bias and the optional ReLU in one pass of vgg_bias_forward.
 // x is (N,C,H,W), w is (K,C,R,S), b is (K), y is (N,K,P,Q).
-func (b *Backend) Conv2DForward(x, w, bias, y kernels.Tensor, p kernels.Conv) error {
+func (b *Backend) Conv2DForward(x, w, bias, y kernels.Tensor, p kernels.Conv) (err error) {
 	const op = "Conv2DForward"
 	d, err := kernels.CheckConv(op, x, w, bias, y, p)
 	if err != nil {
@@ -149,17 +156,14 @@ func (b *Backend) Conv2DForward(x, w, bias, y kernels.Tensor, p kernels.Conv) er
 	if err := b.begin(); err != nil {
 		return err
 	}
-	defer b.end()
+	defer b.end(op, &err)
 	pl, err := b.plan(d, p)
 	if err != nil {
 		return err
 	}
-	c, ws, err := b.prepare(pl, dirForward)
-	if err != nil {
-		return err
-	}
-	if err := b.dnn.ConvForward(b.dh, 1, pl.x, ptr[0], pl.w, ptr[1], pl.conv, c.algo,
-		ws, b.wsBytes, 0, pl.y, ptr[3]); err != nil {
+	if err := b.runConv(pl, dirForward, func(c choice, ws cu.DevicePtr) error {
+		return b.dnn.ConvForward(b.dh, 1, pl.x, ptr[0], pl.w, ptr[1], pl.conv, c.algo, ws, b.wsBytes, 0, pl.y, ptr[3])
+	}); err != nil {
 		return err
 	}
 	relu := int32(0)
@@ -173,7 +177,7 @@ func (b *Backend) Conv2DForward(x, w, bias, y kernels.Tensor, p kernels.Conv) er
 
 // Conv2DBackwardData implements kernels.Ops: cudnnConvolutionBackwardData.
 // dy is (N,K,P,Q), w is (K,C,R,S), dx is (N,C,H,W).
-func (b *Backend) Conv2DBackwardData(dy, w, dx kernels.Tensor, p kernels.Conv) error {
+func (b *Backend) Conv2DBackwardData(dy, w, dx kernels.Tensor, p kernels.Conv) (err error) {
 	const op = "Conv2DBackwardData"
 	d, err := kernels.CheckConv(op, dx, w, nil, dy, p)
 	if err != nil {
@@ -187,23 +191,21 @@ func (b *Backend) Conv2DBackwardData(dy, w, dx kernels.Tensor, p kernels.Conv) e
 	if err := b.begin(); err != nil {
 		return err
 	}
-	defer b.end()
+	defer b.end(op, &err)
 	pl, err := b.plan(d, p)
 	if err != nil {
 		return err
 	}
-	c, ws, err := b.prepare(pl, dirBackwardData)
-	if err != nil {
-		return err
-	}
-	return b.dnn.ConvBackwardData(b.dh, 1, pl.w, pw, pl.y, pdy, pl.conv, c.algo,
-		ws, b.wsBytes, 0, pl.x, pdx)
+	return b.runConv(pl, dirBackwardData, func(c choice, ws cu.DevicePtr) error {
+		return b.dnn.ConvBackwardData(b.dh, 1, pl.w, pw, pl.y, pdy, pl.conv, c.algo, ws, b.wsBytes, 0, pl.x, pdx)
+	})
 }
 
 // Conv2DBackwardFilter implements kernels.Ops: cudnnConvolutionBackwardFilter
-// for dw and cudnnConvolutionBackwardBias for db.
+// for dw and cudnnConvolutionBackwardBias (vgg_bias_backward in
+// deterministic mode) for db.
 // x is (N,C,H,W), dy is (N,K,P,Q), dw is (K,C,R,S), db is (K).
-func (b *Backend) Conv2DBackwardFilter(x, dy, dw, db kernels.Tensor, p kernels.Conv) error {
+func (b *Backend) Conv2DBackwardFilter(x, dy, dw, db kernels.Tensor, p kernels.Conv) (err error) {
 	const op = "Conv2DBackwardFilter"
 	d, err := kernels.CheckConv(op, x, dw, db, dy, p)
 	if err != nil {
@@ -216,18 +218,15 @@ func (b *Backend) Conv2DBackwardFilter(x, dy, dw, db kernels.Tensor, p kernels.C
 	if err := b.begin(); err != nil {
 		return err
 	}
-	defer b.end()
+	defer b.end(op, &err)
 	pl, err := b.plan(d, p)
 	if err != nil {
 		return err
 	}
-	c, ws, err := b.prepare(pl, dirBackwardFilter)
-	if err != nil {
+	if err := b.runConv(pl, dirBackwardFilter, func(c choice, ws cu.DevicePtr) error {
+		return b.dnn.ConvBackwardFilter(b.dh, 1, pl.x, ptr[0], pl.y, ptr[1], pl.conv, c.algo, ws, b.wsBytes, 0, pl.w, ptr[2])
+	}); err != nil {
 		return err
 	}
-	if err := b.dnn.ConvBackwardFilter(b.dh, 1, pl.x, ptr[0], pl.y, ptr[1], pl.conv, c.algo,
-		ws, b.wsBytes, 0, pl.w, ptr[2]); err != nil {
-		return err
-	}
-	return b.dnn.ConvBackwardBias(b.dh, 1, pl.y, ptr[1], 0, pl.bias, ptr[3])
+	return b.biasBackward(pl.y, ptr[1], pl.bias, ptr[3], d.N, d.K, d.P*d.Q)
 }

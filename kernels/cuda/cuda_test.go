@@ -55,6 +55,13 @@ func TestConformanceHeuristicAlgorithms(t *testing.T) {
 	kerneltest.Run(t, backends(t, cuda.WithAlgoSearch(cuda.SearchHeuristic)))
 }
 
+// TestConformanceDeterministic runs the suite in deterministic FP32:
+// deterministic cuDNN algorithms by heuristics, and vgg_bias_backward for
+// the bias gradients.
+func TestConformanceDeterministic(t *testing.T) {
+	kerneltest.Run(t, backends(t, cuda.WithDeterministic(true)))
+}
+
 // TestLoadImagesMatchesResizer: the device resize gives the CPU loader's
 // values bit for bit (both are OpenCV's fixed-point INTER_LINEAR).
 func TestLoadImagesMatchesResizer(t *testing.T) {

@@ -16,5 +16,10 @@
 // Precision: by default FP32 convolutions and GEMMs may run on TF32 tensor
 // cores (cuDNN's default math, cuBLAS's TF32 mode), as PyTorch does with
 // allow_tf32; WithPrecision(FP32) forbids it, which the conformance suite
-// needs (its tolerances reject TF32).
+// needs (its tolerances reject TF32). WithDeterministic makes training
+// bit-reproducible at the cost of the fastest algorithms.
+//
+// Faults: a sticky device fault makes the GPU unusable for the rest of the
+// process (a *FaultError, errors.Is ErrDeviceFault); VGGO_CUDA_SYNC=1 or
+// WithSyncEveryOp names the op that failed (an *OpError).
 package cuda

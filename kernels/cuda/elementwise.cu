@@ -14,9 +14,12 @@ extern "C" __global__ void vgg_bias_forward(float *y, const float *b, int k, int
 }
 
 // vgg_bias_backward: db[k] = sum over n, p, q of dy (N,K,PQ). One block per
-// channel k (gridDim.x == K), blockDim.x a power of two <= 1024; the sum is
-// in double, then rounded once. (cudnnConvolutionBackwardBias does the same
-// job; this kernel gives the backend a deterministic alternative.)
+// channel k (gridDim.x == K), blockDim.x a power of two <= 1024 (the
+// launch site, biasBackwardGrid, enforces both); the sum is in double, in
+// an order fixed by the launch geometry, then rounded once. The backend
+// uses it in deterministic mode instead of cudnnConvolutionBackwardBias,
+// whose determinism cuDNN does not document. Every thread reaches every
+// __syncthreads.
 extern "C" __global__ void vgg_bias_backward(const float *dy, float *db, int n, int k, int pq)
 {
 	__shared__ double part[1024];

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	cu "github.com/vggo/vggo/internal/cuda"
 )
@@ -26,4 +27,37 @@ func TestNoDeviceErrors(t *testing.T) {
 	assert.ErrorIs(t, oom, ErrOutOfMemory)
 	assert.ErrorIs(t, fmt.Errorf("x: %w", &cu.Error{Lib: "cublas", Code: 3}), ErrOutOfMemory)
 	assert.ErrorIs(t, &cu.Error{Lib: "cuda", Code: 222}, ErrDriverTooOld)
+}
+
+func TestCheckCUDAMajors(t *testing.T) {
+	for _, tc := range []struct {
+		name                  string
+		driver, cudnn, cublas int
+		want                  []string // nil: no error
+	}{
+		{"cu13 on a 13 driver", 13000, 13020, 13, nil},
+		{"cu12 on a 13 driver", 13020, 12090, 12, nil},
+		{"cu12 on a 12 driver", 12080, 12080, 12, nil},
+		{"cublas version unreadable", 13000, 13000, 0, nil},
+		{"cu13 cudnn on a 12 driver", 12080, 13020, 13, []string{"cuDNN /l/libcudnn.so.9 was built for CUDA 13.2",
+			"the driver supports CUDA 12.8 at most", "nvidia-cudnn-cu12", "update the driver"}},
+		{"cu12 cudnn with cu13 cublas", 13000, 12090, 13, []string{"cuDNN /l/libcudnn.so.9 was built for CUDA 12.9",
+			"cuBLAS /l/libcublas.so.13 is of CUDA 13", "install both for one CUDA", "VGGO_CUDA_PATH"}},
+		{"cu13 cudnn with cu12 cublas", 13000, 13000, 12, []string{"built for CUDA 13.0", "cuBLAS /l/libcublas.so.13 is of CUDA 12"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := CUDAMismatchError{Driver: tc.driver, CUDNN: "/l/libcudnn.so.9", CUDNNCUDA: tc.cudnn, CUBLAS: "/l/libcublas.so.13", CUBLASMajor: tc.cublas}
+			err := checkCUDAMajors(in)
+			if tc.want == nil {
+				assert.NoError(t, err)
+				return
+			}
+			var me *CUDAMismatchError
+			require.ErrorAs(t, err, &me)
+			assert.Equal(t, in, *me)
+			for _, w := range tc.want {
+				assert.Contains(t, err.Error(), w)
+			}
+		})
+	}
 }

@@ -19,7 +19,7 @@ const minStaging = 1 << 20
 
 // Alloc implements kernels.Ops: a zero-filled device tensor (the zeroing is
 // queued on the stream, before any later op).
-func (b *Backend) Alloc(shape ...int) (kernels.Tensor, error) {
+func (b *Backend) Alloc(shape ...int) (_ kernels.Tensor, err error) {
 	if err := kernels.CheckAlloc("Alloc", shape); err != nil {
 		return nil, err
 	}
@@ -27,7 +27,7 @@ func (b *Backend) Alloc(shape ...int) (kernels.Tensor, error) {
 	if err := b.begin(); err != nil {
 		return nil, err
 	}
-	defer b.end()
+	defer b.end("Alloc", &err)
 	bytes := uint64(n) * 4
 	p, err := b.drv.MemAlloc(bytes)
 	if err != nil {
@@ -46,7 +46,7 @@ func (b *Backend) Alloc(shape ...int) (kernels.Tensor, error) {
 // Free implements kernels.Ops. Freeing a tensor from Alloc waits for the
 // queued work (which may still read it) and frees its memory, which makes
 // its views unusable too; freeing a view only makes the view unusable.
-func (b *Backend) Free(t kernels.Tensor) error {
+func (b *Backend) Free(t kernels.Tensor) (err error) {
 	d, err := b.own.tensor("Free", "t", t)
 	if err != nil {
 		return err
@@ -58,7 +58,7 @@ func (b *Backend) Free(t kernels.Tensor) error {
 	if err := b.begin(); err != nil {
 		return err
 	}
-	defer b.end()
+	defer b.end("Free", &err)
 	if err := b.syncStream(); err != nil {
 		return err
 	}
@@ -80,7 +80,7 @@ func (b *Backend) Reshape(t kernels.Tensor, shape ...int) (kernels.Tensor, error
 // CopyIn implements kernels.Ops. src goes through a pinned staging buffer and
 // an asynchronous copy, so CopyIn returns before the copy is done; the next
 // CopyIn waits until the staging buffer is free again.
-func (b *Backend) CopyIn(dst kernels.Tensor, src []float32) error {
+func (b *Backend) CopyIn(dst kernels.Tensor, src []float32) (err error) {
 	d, err := b.own.tensor("CopyIn", "dst", dst)
 	if err != nil {
 		return err
@@ -91,7 +91,7 @@ func (b *Backend) CopyIn(dst kernels.Tensor, src []float32) error {
 	if err := b.begin(); err != nil {
 		return err
 	}
-	defer b.end()
+	defer b.end("CopyIn", &err)
 	bytes := uint64(d.n) * 4
 	if err := b.ready(&b.in, bytes); err != nil {
 		return err
@@ -105,7 +105,7 @@ func (b *Backend) CopyIn(dst kernels.Tensor, src []float32) error {
 
 // CopyOut implements kernels.Ops. It waits for the queued work, then for the
 // copy into a pinned buffer.
-func (b *Backend) CopyOut(dst []float32, src kernels.Tensor) error {
+func (b *Backend) CopyOut(dst []float32, src kernels.Tensor) (err error) {
 	d, err := b.own.tensor("CopyOut", "src", src)
 	if err != nil {
 		return err
@@ -116,7 +116,7 @@ func (b *Backend) CopyOut(dst []float32, src kernels.Tensor) error {
 	if err := b.begin(); err != nil {
 		return err
 	}
-	defer b.end()
+	defer b.end("CopyOut", &err)
 	bytes := uint64(d.n) * 4
 	if err := b.ready(&b.out, bytes); err != nil {
 		return err

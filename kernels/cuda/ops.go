@@ -24,7 +24,7 @@ func (b *Backend) ptrs(op string, names []string, out []cu.DevicePtr, ts ...kern
 
 // MaxPoolForward implements kernels.Ops with vgg_maxpool_forward (the first
 // maximum of each window, as ref). x is (N,C,H,W), y is (N,C,P,Q).
-func (b *Backend) MaxPoolForward(x, y kernels.Tensor, p kernels.Pool) error {
+func (b *Backend) MaxPoolForward(x, y kernels.Tensor, p kernels.Pool) (err error) {
 	const op = "MaxPoolForward"
 	d, err := kernels.CheckPool(op, x, y, nil, nil, p)
 	if err != nil {
@@ -37,7 +37,7 @@ func (b *Backend) MaxPoolForward(x, y kernels.Tensor, p kernels.Pool) error {
 	if err := b.begin(); err != nil {
 		return err
 	}
-	defer b.end()
+	defer b.end(op, &err)
 	planes := int64(d.N) * int64(d.C)
 	return b.launch(b.fn.poolFwd, planes*int64(d.P*d.Q), cu.ArgPtr(ptr[0]), cu.ArgPtr(ptr[1]), cu.ArgU64(uint64(planes)),
 		cu.ArgI32(int32(d.H)), cu.ArgI32(int32(d.W)), cu.ArgI32(int32(d.P)), cu.ArgI32(int32(d.Q)),
@@ -48,7 +48,7 @@ func (b *Backend) MaxPoolForward(x, y kernels.Tensor, p kernels.Pool) error {
 // goes to its window's first maximum in x, overlapping windows add in
 // double, deterministically. y is validated but not read.
 // x, dx are (N,C,H,W); y, dy are (N,C,P,Q).
-func (b *Backend) MaxPoolBackward(x, y, dy, dx kernels.Tensor, p kernels.Pool) error {
+func (b *Backend) MaxPoolBackward(x, y, dy, dx kernels.Tensor, p kernels.Pool) (err error) {
 	const op = "MaxPoolBackward"
 	d, err := kernels.CheckPool(op, x, y, dy, dx, p)
 	if err != nil {
@@ -61,7 +61,7 @@ func (b *Backend) MaxPoolBackward(x, y, dy, dx kernels.Tensor, p kernels.Pool) e
 	if err := b.begin(); err != nil {
 		return err
 	}
-	defer b.end()
+	defer b.end(op, &err)
 	planes := int64(d.N) * int64(d.C)
 	return b.launch(b.fn.poolBwd, planes*int64(d.H*d.W), cu.ArgPtr(ptr[0]), cu.ArgPtr(ptr[2]), cu.ArgPtr(ptr[3]),
 		cu.ArgU64(uint64(planes)), cu.ArgI32(int32(d.H)), cu.ArgI32(int32(d.W)), cu.ArgI32(int32(d.P)), cu.ArgI32(int32(d.Q)),
@@ -70,7 +70,7 @@ func (b *Backend) MaxPoolBackward(x, y, dy, dx kernels.Tensor, p kernels.Pool) e
 
 // ReLUForward implements kernels.Ops with cudnnActivationForward. x and y
 // may be the same tensor.
-func (b *Backend) ReLUForward(x, y kernels.Tensor) error {
+func (b *Backend) ReLUForward(x, y kernels.Tensor) (err error) {
 	const op = "ReLUForward"
 	if err := kernels.CheckSame(op, []string{"x", "y"}, x, y); err != nil {
 		return err
@@ -82,7 +82,7 @@ func (b *Backend) ReLUForward(x, y kernels.Tensor) error {
 	if err := b.begin(); err != nil {
 		return err
 	}
-	defer b.end()
+	defer b.end(op, &err)
 	td, err := b.flatDesc(x.(*Tensor))
 	if err != nil {
 		return err
@@ -93,7 +93,7 @@ func (b *Backend) ReLUForward(x, y kernels.Tensor) error {
 // ReLUBackward implements kernels.Ops with cudnnActivationBackward, passing
 // the forward output y as its input x (for ReLU, y > 0 exactly where x > 0).
 // dx may be dy.
-func (b *Backend) ReLUBackward(y, dy, dx kernels.Tensor) error {
+func (b *Backend) ReLUBackward(y, dy, dx kernels.Tensor) (err error) {
 	const op = "ReLUBackward"
 	if err := kernels.CheckSame(op, []string{"y", "dy", "dx"}, y, dy, dx); err != nil {
 		return err
@@ -105,7 +105,7 @@ func (b *Backend) ReLUBackward(y, dy, dx kernels.Tensor) error {
 	if err := b.begin(); err != nil {
 		return err
 	}
-	defer b.end()
+	defer b.end(op, &err)
 	td, err := b.flatDesc(y.(*Tensor))
 	if err != nil {
 		return err
@@ -116,7 +116,7 @@ func (b *Backend) ReLUBackward(y, dy, dx kernels.Tensor) error {
 // DenseForward implements kernels.Ops: Y = X·Wᵀ as one column-major SGEMM
 // (Yᵀ = W·Xᵀ, no transposes in memory), then the bias with vgg_bias_forward.
 // x is (N,In), w is (Out,In), b is (Out), y is (N,Out).
-func (b *Backend) DenseForward(x, w, bias, y kernels.Tensor) error {
+func (b *Backend) DenseForward(x, w, bias, y kernels.Tensor) (err error) {
 	const op = "DenseForward"
 	d, err := kernels.CheckDense(op, x, w, bias, y)
 	if err != nil {
@@ -129,7 +129,7 @@ func (b *Backend) DenseForward(x, w, bias, y kernels.Tensor) error {
 	if err := b.begin(); err != nil {
 		return err
 	}
-	defer b.end()
+	defer b.end(op, &err)
 	if err := b.blas.Sgemm(b.bh, cu.OpT, cu.OpN, d.Out, d.N, d.In, 1, ptr[1], d.In, ptr[0], d.In, 0, ptr[3], d.Out); err != nil {
 		return err
 	}
@@ -139,10 +139,11 @@ func (b *Backend) DenseForward(x, w, bias, y kernels.Tensor) error {
 }
 
 // DenseBackward implements kernels.Ops: dX = dY·W and dW = dYᵀ·X as SGEMMs,
-// db = Σₙ dY with cudnnConvolutionBackwardBias on dY viewed as (N,Out,1,1).
+// db = Σₙ dY with cudnnConvolutionBackwardBias on dY viewed as (N,Out,1,1)
+// (vgg_bias_backward in deterministic mode).
 // x is (N,In), w is (Out,In), dy is (N,Out), dx is (N,In) or nil, dw is
 // (Out,In), db is (Out).
-func (b *Backend) DenseBackward(x, w, dy, dx, dw, db kernels.Tensor) error {
+func (b *Backend) DenseBackward(x, w, dy, dx, dw, db kernels.Tensor) (err error) {
 	const op = "DenseBackward"
 	d, err := kernels.CheckDense(op, x, w, db, dy)
 	if err != nil {
@@ -167,7 +168,7 @@ func (b *Backend) DenseBackward(x, w, dy, dx, dw, db kernels.Tensor) error {
 	if err := b.begin(); err != nil {
 		return err
 	}
-	defer b.end()
+	defer b.end(op, &err)
 	if pdx != 0 {
 		if err := b.blas.Sgemm(b.bh, cu.OpN, cu.OpN, d.In, d.N, d.Out, 1, ptr[1], d.In, ptr[2], d.Out, 0, cu.DevicePtr(pdx), d.In); err != nil {
 			return err
@@ -184,12 +185,12 @@ func (b *Backend) DenseBackward(x, w, dy, dx, dw, db kernels.Tensor) error {
 	if err != nil {
 		return err
 	}
-	return b.dnn.ConvBackwardBias(b.dh, 1, dyd, ptr[2], 0, dbd, ptr[4])
+	return b.biasBackward(dyd, ptr[2], dbd, ptr[4], d.N, d.Out, 1)
 }
 
 // DropoutForward implements kernels.Ops with vgg_dropout_forward, whose mask
 // is kernels.DropKeep bit for bit. x, mask, y have the same shape; y may be x.
-func (b *Backend) DropoutForward(x, mask, y kernels.Tensor, rate float32, seed uint64) error {
+func (b *Backend) DropoutForward(x, mask, y kernels.Tensor, rate float32, seed uint64) (err error) {
 	const op = "DropoutForward"
 	if err := kernels.CheckSame(op, []string{"x", "mask", "y"}, x, mask, y); err != nil {
 		return err
@@ -204,14 +205,14 @@ func (b *Backend) DropoutForward(x, mask, y kernels.Tensor, rate float32, seed u
 	if err := b.begin(); err != nil {
 		return err
 	}
-	defer b.end()
+	defer b.end(op, &err)
 	n := int64(x.Len())
 	return b.launch(b.fn.dropFwd, n, cu.ArgPtr(ptr[0]), cu.ArgPtr(ptr[1]), cu.ArgPtr(ptr[2]), cu.ArgU64(uint64(n)),
 		cu.ArgF32(rate), cu.ArgU64(seed))
 }
 
 // DropoutBackward implements kernels.Ops: dx = dy*mask. dx may be dy.
-func (b *Backend) DropoutBackward(dy, mask, dx kernels.Tensor) error {
+func (b *Backend) DropoutBackward(dy, mask, dx kernels.Tensor) (err error) {
 	const op = "DropoutBackward"
 	if err := kernels.CheckSame(op, []string{"dy", "mask", "dx"}, dy, mask, dx); err != nil {
 		return err
@@ -223,16 +224,21 @@ func (b *Backend) DropoutBackward(dy, mask, dx kernels.Tensor) error {
 	if err := b.begin(); err != nil {
 		return err
 	}
-	defer b.end()
+	defer b.end(op, &err)
 	n := int64(dy.Len())
 	return b.launch(b.fn.dropBwd, n, cu.ArgPtr(ptr[0]), cu.ArgPtr(ptr[1]), cu.ArgPtr(ptr[2]), cu.ArgU64(uint64(n)))
 }
 
 // SoftmaxCrossEntropy implements kernels.Ops with vgg_softmax_xent, which
-// reduces the loss sum, the correct count and the number of bad labels on
-// the device; reading those three doubles back is the backend's one wait
-// for the device per training batch. logits and dlogits are (N,K), labels
-// is (N).
+// reduces the loss sum, the correct count and the number of bad labels per
+// block on the device; reading those doubles back (three per block, at most
+// xentMaxBlocks blocks) and adding them in block order is the backend's one
+// wait for the device per training batch. The sums run in an order fixed by
+// N, without atomics, so the loss is the same bits on every run: this is
+// always on, since it costs a 7-step tree in shared memory and a read-back
+// of 3 doubles per 128 rows (one block at batch 128) against one
+// atomicAdd(double) per row before. logits and dlogits are (N,K), labels is
+// (N).
 func (b *Backend) SoftmaxCrossEntropy(logits, labels, dlogits kernels.Tensor) (float64, int, error) {
 	const op = "SoftmaxCrossEntropy"
 	n, k, err := kernels.CheckSoftmax(op, logits, labels, dlogits)
@@ -257,30 +263,25 @@ func (b *Backend) SoftmaxCrossEntropy(logits, labels, dlogits kernels.Tensor) (f
 	return out[0] / float64(n), int(out[1]), nil
 }
 
-func (b *Backend) softmax(logits, labels, dlogits cu.DevicePtr, n, k int) ([3]float64, error) {
-	var out [3]float64
+func (b *Backend) softmax(logits, labels, dlogits cu.DevicePtr, n, k int) (out [3]float64, err error) {
 	if err := b.begin(); err != nil {
 		return out, err
 	}
-	defer b.end()
-	if err := b.drv.MemsetD32Async(b.xent, 0, 6, b.stream); err != nil {
-		return out, err
-	}
-	const block = 128
+	defer b.end("SoftmaxCrossEntropy", &err)
+	grid := xentGrid(n)
 	b.stats.Launches++
-	grid := cu.Dim3{X: uint32((n + block - 1) / block), Y: 1, Z: 1}
-	if err := b.drv.LaunchKernel(b.fn.xent, grid, cu.Dim3{X: block, Y: 1, Z: 1}, 0, b.stream, cu.ArgPtr(logits), cu.ArgPtr(labels),
+	if err := b.drv.LaunchKernel(b.fn.xent, cu.Dim3{X: grid, Y: 1, Z: 1}, cu.Dim3{X: xentBlock, Y: 1, Z: 1}, 0, b.stream, cu.ArgPtr(logits), cu.ArgPtr(labels),
 		cu.ArgPtr(dlogits), cu.ArgPtr(b.xent), cu.ArgI32(int32(n)), cu.ArgI32(int32(k))); err != nil {
 		return out, err
 	}
-	if err := b.drv.MemcpyDtoHAsync(b.xentHost, b.xent, 3*8, b.stream); err != nil {
+	bytes := uint64(3*grid) * 8
+	if err := b.drv.MemcpyDtoHAsync(b.xentHost, b.xent, bytes, b.stream); err != nil {
 		return out, err
 	}
 	if err := b.syncStream(); err != nil {
 		return out, err
 	}
-	copy(out[:], unsafe.Slice((*float64)(b.xentHost), 3))
-	return out, nil
+	return sumXent(unsafe.Slice((*float64)(b.xentHost), 3*grid)), nil
 }
 
 // badLabel finds the first label the kernel rejected, for the error.
@@ -298,7 +299,7 @@ func (b *Backend) badLabel(op string, labels kernels.Tensor, k int) error {
 }
 
 // SGDUpdate implements kernels.Ops with vgg_sgd_update: w -= lr*dw.
-func (b *Backend) SGDUpdate(w, dw kernels.Tensor, lr float32) error {
+func (b *Backend) SGDUpdate(w, dw kernels.Tensor, lr float32) (err error) {
 	const op = "SGDUpdate"
 	if err := kernels.CheckSame(op, []string{"w", "dw"}, w, dw); err != nil {
 		return err
@@ -310,7 +311,7 @@ func (b *Backend) SGDUpdate(w, dw kernels.Tensor, lr float32) error {
 	if err := b.begin(); err != nil {
 		return err
 	}
-	defer b.end()
+	defer b.end(op, &err)
 	n := int64(w.Len())
 	return b.launch(b.fn.sgd, n, cu.ArgPtr(ptr[0]), cu.ArgPtr(ptr[1]), cu.ArgF32(lr), cu.ArgU64(uint64(n)))
 }
@@ -321,7 +322,7 @@ func (b *Backend) SGDUpdate(w, dw kernels.Tensor, lr float32) error {
 // resized by vgg_resize_bilinear_u8 into x, all queued on the stream behind
 // the work already queued. images is (n,1,srcH,srcW), x is (n,1,H,W), lab is
 // (n).
-func (b *Backend) LoadImages(images []uint8, labels []float32, n, srcH, srcW int, x, lab kernels.Tensor) error {
+func (b *Backend) LoadImages(images []uint8, labels []float32, n, srcH, srcW int, x, lab kernels.Tensor) (err error) {
 	const op = "LoadImages"
 	if err := kernels.CheckLoadImages(images, labels, n, srcH, srcW, x, lab); err != nil {
 		return err
@@ -334,7 +335,7 @@ func (b *Backend) LoadImages(images []uint8, labels []float32, n, srcH, srcW int
 	if err := b.begin(); err != nil {
 		return err
 	}
-	defer b.end()
+	defer b.end(op, &err)
 	imgBytes := uint64(n * srcH * srcW)
 	labOff := roundUp(imgBytes, 16)
 	st := &b.load[b.loadIdx]

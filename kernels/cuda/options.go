@@ -2,6 +2,7 @@ package cuda
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	cu "github.com/vggo/vggo/internal/cuda"
@@ -70,8 +71,11 @@ const DefaultWorkspaceLimit = 1 << 30
 type Option func(*config)
 
 type config struct {
-	precision      Precision
-	search         Search
+	precision     Precision
+	search        Search
+	deterministic bool
+	// syncEveryOp is WithSyncEveryOp's setting; nil: EnvSync decides.
+	syncEveryOp    *bool
 	workspaceLimit uint64
 	libOpts        []cu.Option
 	kernelCache    *KernelCache
@@ -93,6 +97,66 @@ func WithPrecision(p Precision) Option { return func(c *config) { c.precision = 
 // WithAlgoSearch sets how convolution algorithms are chosen (SearchFind by
 // default).
 func WithAlgoSearch(s Search) Option { return func(c *config) { c.search = s } }
+
+// WithDeterministic makes training bit-reproducible on one card and
+// software stack: two runs from the same seed give the same losses and
+// weights bit for bit. It takes only algorithms cuDNN reports as
+// deterministic (never backward-filter ALGO_0 or ALGO_3 or backward-data
+// ALGO_0, which sum with atomic adds), chosen by cuDNN's heuristic ranking
+// rather than by timing (it overrides WithAlgoSearch: a timed ranking can
+// change from run to run), and computes bias gradients with the project's
+// vgg_bias_backward, whose sums run in a fixed order, instead of
+// cudnnConvolutionBackwardBias, whose determinism cuDNN does not document.
+// cuBLAS's GEMMs are already reproducible on one stream, and the loss sum
+// is always reduced in a fixed order.
+//
+// Cost: it gives up the fastest algorithms where those are the
+// non-deterministic or the timed-best ones, and the heuristic ranking may
+// pick a slower one than a timed search would; how much that costs depends
+// on the card and the shapes, and has to be measured on the card. Off by
+// default.
+func WithDeterministic(on bool) Option { return func(c *config) { c.deterministic = on } }
+
+// algoSearch is the search New uses: SearchHeuristic in deterministic mode,
+// else the one set.
+func (c config) algoSearch() Search {
+	if c.deterministic {
+		return SearchHeuristic
+	}
+	return c.search
+}
+
+// EnvSync names the environment variable that, set to 1, makes New's
+// backend synchronise after every op (see WithSyncEveryOp). New reads it
+// once; WithSyncEveryOp overrides it.
+const EnvSync = "VGGO_CUDA_SYNC"
+
+// WithSyncEveryOp makes every op wait for the device before it returns, so
+// that a kernel or library fault is reported by the op that caused it,
+// named in the error (an *OpError), instead of by whichever later op
+// synchronises next. It is a debugging switch: it costs one stream
+// synchronisation per op, where training otherwise waits once per batch.
+// Without the option, EnvSync decides (off unless VGGO_CUDA_SYNC=1).
+func WithSyncEveryOp(on bool) Option { return func(c *config) { c.syncEveryOp = &on } }
+
+// syncMode is whether to synchronise after every op: the option's setting,
+// else EnvSync as getenv reads it, which must be empty, a boolean
+// (strconv.ParseBool: 1, 0, true, false, ...) or fail with an error naming
+// the variable.
+func (c config) syncMode(getenv func(string) string) (bool, error) {
+	if c.syncEveryOp != nil {
+		return *c.syncEveryOp, nil
+	}
+	v := strings.TrimSpace(getenv(EnvSync))
+	if v == "" {
+		return false, nil
+	}
+	on, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, fmt.Errorf("cuda: %s=%q: want 1 (synchronise after every op, to name the op that faults) or 0 (off, the default)", EnvSync, v)
+	}
+	return on, nil
+}
 
 // WithWorkspaceLimit sets the largest cuDNN workspace one algorithm may use,
 // in bytes (DefaultWorkspaceLimit by default).

@@ -172,7 +172,8 @@ func TestStandinRunsTheProjectKernels(t *testing.T) {
 
 	t.Run(kernelSoftmaxXent, func(t *testing.T) {
 		k.bind(t)
-		// atomicAdd on doubles from every block.
+		// Per-block tree sums through __shared__ and __syncthreads, one
+		// slot of three doubles per block, added on the host in order.
 		const n, classes = 300, 10
 		logits, labels := make([]float32, n*classes), make([]float32, n)
 		for i := range logits {
@@ -183,12 +184,13 @@ func TestStandinRunsTheProjectKernels(t *testing.T) {
 		}
 		labels[7] = 11 // out of range: counted, not used
 		ld, lbd := k.upload(t, logits), k.upload(t, labels)
-		out, err := k.drv.MemAlloc(24)
+		grid := xentGrid(n)
+		out, err := k.drv.MemAlloc(24 * uint64(grid))
 		require.NoError(t, err)
-		require.NoError(t, k.drv.MemsetD32(out, 0, 6))
-		k.launch(t, kernelSoftmaxXent, (n+127)/128, 128, cu.ArgPtr(ld), cu.ArgPtr(lbd), cu.ArgPtr(0), cu.ArgPtr(out), cu.ArgI32(n), cu.ArgI32(classes))
-		res := make([]float64, 3)
-		require.NoError(t, k.drv.MemcpyDtoH(unsafe.Pointer(&res[0]), out, 24))
+		k.launch(t, kernelSoftmaxXent, grid, xentBlock, cu.ArgPtr(ld), cu.ArgPtr(lbd), cu.ArgPtr(0), cu.ArgPtr(out), cu.ArgI32(n), cu.ArgI32(classes))
+		parts := make([]float64, 3*grid)
+		require.NoError(t, k.drv.MemcpyDtoH(unsafe.Pointer(&parts[0]), out, uint64(len(parts)*8)))
+		res := sumXent(parts)
 		loss, correct := 0.0, 0.0
 		for r := 0; r < n; r++ {
 			if r == 7 {
