@@ -1,13 +1,12 @@
 // cudnn.cc: the CPU stand-in for libcudnn.so.9 (the cuDNN 9 legacy API).
 //
-// It exports the 36 functions the binding resolves (internal/cuda/cudnn.go,
+// It exports the 37 functions the binding resolves (internal/cuda/cudnn.go,
 // CUDNNSymbols) with NVIDIA's C names and the binding's prototypes
-// (internal/cuda/decl.h), plus cudnnGetCudartVersion (cudnn_graph.h:145),
-// which the binding is about to resolve as well, and reaches the stand-in
-// libcuda.so.1 only through internal/cuda/standin/standin.h. Values follow
-// cuDNN 9.28.1's headers: statuses cudnn_graph.h:157-210, data types 321-344,
-// math types 354-357, NaN propagation 368-369, tensor formats 390-392,
-// convolution modes 515, activation modes 421-427; determinism
+// (internal/cuda/decl.h), and reaches the stand-in libcuda.so.1 only through
+// internal/cuda/standin/standin.h. Values follow cuDNN 9.28.1's headers:
+// statuses cudnn_graph.h:157-210, cudnnGetCudartVersion 144-145, data types
+// 321-344, math types 354-357, NaN propagation 368-369, tensor formats
+// 390-392, convolution modes 515, activation modes 421-427; determinism
 // cudnn_ops.h:116-117, the algorithms 2163-2200; the perf struct
 // cudnn_cnn.h:100-108.
 // The arithmetic is in dnn_compute_internal.h.
@@ -128,6 +127,8 @@ constexpr size_t kVersion = 9 * 10000 + 28 * 100 + 1;
 // libcuda.so.1 gives from cuDriverGetVersion (driver_internal.h,
 // kDriverVersion), so that the runtime is never newer than the driver and
 // has the same major, which holds without CUDA's minor version compatibility.
+// The binding's check (kernels/cuda, checkCUDAMajors) wants major 13: no
+// newer than the driver's, and cuBLAS's (cublasGetProperty: 13).
 constexpr size_t kCudartVersion = 13000;
 
 const struct {
@@ -1593,7 +1594,7 @@ static_assert(std::is_same_v<vgCudnnConvFwdAlgoPerf, vgCudnnConvBwdDataAlgoPerf>
 #define DNN_SAME_AS_BINDING(name) \
 	static_assert(std::is_same_v<decltype(&name), vg_pfn_##name>, #name " differs from internal/cuda/decl.h")
 DNN_SAME_AS_BINDING(cudnnGetVersion);
-// cudnnGetCudartVersion: decl.h has no vg_pfn for it yet; the prototype is cudnn_graph.h:144-145's.
+DNN_SAME_AS_BINDING(cudnnGetCudartVersion);
 DNN_SAME_AS_BINDING(cudnnGetErrorString);
 DNN_SAME_AS_BINDING(cudnnCreate);
 DNN_SAME_AS_BINDING(cudnnDestroy);

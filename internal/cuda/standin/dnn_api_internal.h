@@ -22,7 +22,7 @@ extern "C" {
 #endif
 
 VGSI_EXPORT size_t cudnnGetVersion(void);
-VGSI_EXPORT size_t cudnnGetCudartVersion(void); /* cudnn_graph.h:144-145; not yet in decl.h */
+VGSI_EXPORT size_t cudnnGetCudartVersion(void);
 VGSI_EXPORT const char *cudnnGetErrorString(vgCudnnStatus status);
 VGSI_EXPORT vgCudnnStatus cudnnCreate(vgCudnnHandle *handle);
 VGSI_EXPORT vgCudnnStatus cudnnDestroy(vgCudnnHandle handle);

@@ -986,8 +986,7 @@ void testDnn() {
 }
 
 // The binding resolves these names with dlsym (internal/cuda/cublas.go and
-// cudnn.go; cudnnGetCudartVersion is about to join them). run.sh checks with
-// nm that the libraries export nothing else.
+// cudnn.go). run.sh checks with nm that the libraries export nothing else.
 void testExports(const std::string &dir) {
 	const char *blas[] = {"cublasCreate_v2", "cublasDestroy_v2", "cublasGetProperty", "cublasSetStream_v2",
 	                      "cublasSetMathMode", "cublasSgemm_v2", "cublasGetStatusName", "cublasGetStatusString"};
