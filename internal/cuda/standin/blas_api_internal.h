@@ -12,23 +12,26 @@
 
 #include "decl.h"
 
+/* The exported API: default visibility, since mk/standin.mk compiles with
+ * -fvisibility=hidden (exports.map then keeps the NVIDIA names global). */
+#ifndef VGSI_EXPORT
+#define VGSI_EXPORT __attribute__((visibility("default")))
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-vgCublasStatus cublasCreate_v2(vgCublasHandle *handle);
-vgCublasStatus cublasDestroy_v2(vgCublasHandle handle);
-vgCublasStatus cublasGetProperty(vgLibraryPropertyType type, int *value);
-vgCublasStatus cublasSetStream_v2(vgCublasHandle handle, vgCUstream streamId);
-vgCublasStatus cublasSetMathMode(vgCublasHandle handle, vgCublasMath mode);
-vgCublasStatus cublasSgemm_v2(vgCublasHandle handle, vgCublasOperation transa, vgCublasOperation transb, int m, int n,
-                              int k, const float *alpha, const float *A, int lda, const float *B, int ldb,
-                              const float *beta, float *C, int ldc);
-vgCublasStatus cublasSaxpy_v2(vgCublasHandle handle, int n, const float *alpha, const float *x, int incx, float *y,
-                              int incy);
-vgCublasStatus cublasSscal_v2(vgCublasHandle handle, int n, const float *alpha, float *x, int incx);
-const char *cublasGetStatusName(vgCublasStatus status);
-const char *cublasGetStatusString(vgCublasStatus status);
+VGSI_EXPORT vgCublasStatus cublasCreate_v2(vgCublasHandle *handle);
+VGSI_EXPORT vgCublasStatus cublasDestroy_v2(vgCublasHandle handle);
+VGSI_EXPORT vgCublasStatus cublasGetProperty(vgLibraryPropertyType type, int *value);
+VGSI_EXPORT vgCublasStatus cublasSetStream_v2(vgCublasHandle handle, vgCUstream streamId);
+VGSI_EXPORT vgCublasStatus cublasSetMathMode(vgCublasHandle handle, vgCublasMath mode);
+VGSI_EXPORT vgCublasStatus cublasSgemm_v2(vgCublasHandle handle, vgCublasOperation transa, vgCublasOperation transb,
+                                          int m, int n, int k, const float *alpha, const float *A, int lda,
+                                          const float *B, int ldb, const float *beta, float *C, int ldc);
+VGSI_EXPORT const char *cublasGetStatusName(vgCublasStatus status);
+VGSI_EXPORT const char *cublasGetStatusString(vgCublasStatus status);
 
 #ifdef __cplusplus
 }

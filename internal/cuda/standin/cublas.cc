@@ -1,6 +1,6 @@
 // cublas.cc: the CPU stand-in for libcublas.so.13.
 //
-// It exports the ten functions the binding resolves (internal/cuda/cublas.go,
+// It exports the eight functions the binding resolves (internal/cuda/cublas.go,
 // CUBLASSymbols) with NVIDIA's C names and the binding's prototypes
 // (internal/cuda/decl.h), and it reaches the stand-in libcuda.so.1 only
 // through internal/cuda/standin/standin.h. Values follow NVIDIA's
@@ -419,47 +419,6 @@ int runGemm(void *arg) {
 
 void freeGemm(void *arg) { delete static_cast<GemmJob *>(arg); }
 
-// ---- level 1 ----
-
-struct Level1Job {
-	int n;
-	float alpha;
-	const float *x;
-	int incx;
-	float *y;
-	int incy;
-};
-
-// index of element i of a strided vector of n elements; a negative increment
-// starts at element (1-n)*inc (the BLAS convention, cublas docs of axpy).
-inline int64_t at(int64_t i, int64_t n, int64_t inc) { return inc >= 0 ? i * inc : (n - 1 - i) * (-inc); }
-
-int runAxpy(void *arg) {
-	const Level1Job &j = *static_cast<const Level1Job *>(arg);
-	for (int64_t i = 0; i < j.n; i++) {
-		j.y[at(i, j.n, j.incy)] += j.alpha * j.x[at(i, j.n, j.incx)];
-	}
-	return 0;
-}
-
-int runScal(void *arg) {
-	const Level1Job &j = *static_cast<const Level1Job *>(arg);
-	for (int64_t i = 0; i < j.n; i++) {
-		j.y[i * j.incy] *= j.alpha;
-	}
-	return 0;
-}
-
-void freeLevel1(void *arg) { delete static_cast<Level1Job *>(arg); }
-
-// vectorBytes is the extent of a strided vector of n floats.
-size_t vectorBytes(int64_t n, int64_t inc) {
-	if (n <= 0) {
-		return 0;
-	}
-	return static_cast<size_t>(((n - 1) * (inc < 0 ? -inc : inc) + 1) * 4);
-}
-
 // matrixBytes is the extent of a column-major rows x cols matrix with leading
 // dimension ld: ((cols-1)*ld + rows) floats, 0 when it is empty.
 size_t matrixBytes(int64_t rows, int64_t cols, int64_t ld) {
@@ -670,69 +629,6 @@ vgCublasStatus cublasSgemm_v2(vgCublasHandle handle, vgCublasOperation transa, v
 	return enqueue<runGemm>(call, st.stream, freeGemm, job);
 }
 
-vgCublasStatus cublasSaxpy_v2(vgCublasHandle handle, int n, const float *alpha, const float *x, int incx, float *y,
-                              int incy) {
-	static const char call[] = "cublasSaxpy_v2";
-	if (vgsi_fault("cublas")) {
-		return fail(ST_EXECUTION_FAILED, call, "failed by VGGO_STANDIN_FAIL_CUBLAS");
-	}
-	cublasContext st;
-	if (!lookup(handle, &st)) {
-		return fail(ST_NOT_INITIALIZED, call, "handle %p is not a live cuBLAS handle", static_cast<void *>(handle));
-	}
-	if (n <= 0) {
-		return ST_SUCCESS;
-	}
-	if (alpha == nullptr) {
-		return fail(ST_INVALID_VALUE, call, "alpha is NULL");
-	}
-	if (!vgsi_ctx_current()) {
-		return fail(ST_EXECUTION_FAILED, call, "no CUDA context is current on this thread");
-	}
-	const float a = *alpha;
-	if (int r = checkRange(call, "x", x, vectorBytes(n, incx))) {
-		return r;
-	}
-	if (int r = checkRange(call, "y", y, vectorBytes(n, incy))) {
-		return r;
-	}
-	auto *job = new (std::nothrow) Level1Job{n, a, x, incx, y, incy};
-	if (job == nullptr) {
-		return fail(ST_ALLOC_FAILED, call, "out of host memory");
-	}
-	return enqueue<runAxpy>(call, st.stream, freeLevel1, job);
-}
-
-vgCublasStatus cublasSscal_v2(vgCublasHandle handle, int n, const float *alpha, float *x, int incx) {
-	static const char call[] = "cublasSscal_v2";
-	if (vgsi_fault("cublas")) {
-		return fail(ST_EXECUTION_FAILED, call, "failed by VGGO_STANDIN_FAIL_CUBLAS");
-	}
-	cublasContext st;
-	if (!lookup(handle, &st)) {
-		return fail(ST_NOT_INITIALIZED, call, "handle %p is not a live cuBLAS handle", static_cast<void *>(handle));
-	}
-	// Reference BLAS xSCAL: "n <= 0 or incx <= 0: return".
-	if (n <= 0 || incx <= 0) {
-		return ST_SUCCESS;
-	}
-	if (alpha == nullptr) {
-		return fail(ST_INVALID_VALUE, call, "alpha is NULL");
-	}
-	if (!vgsi_ctx_current()) {
-		return fail(ST_EXECUTION_FAILED, call, "no CUDA context is current on this thread");
-	}
-	const float a = *alpha;
-	if (int r = checkRange(call, "x", x, vectorBytes(n, incx))) {
-		return r;
-	}
-	auto *job = new (std::nothrow) Level1Job{n, a, nullptr, 0, x, incx};
-	if (job == nullptr) {
-		return fail(ST_ALLOC_FAILED, call, "out of host memory");
-	}
-	return enqueue<runScal>(call, st.stream, freeLevel1, job);
-}
-
 const char *cublasGetStatusName(vgCublasStatus status) { return statusName(status); }
 
 const char *cublasGetStatusString(vgCublasStatus status) { return statusString(status); }
@@ -748,7 +644,5 @@ BLAS_SAME_AS_BINDING(cublasGetProperty);
 BLAS_SAME_AS_BINDING(cublasSetStream_v2);
 BLAS_SAME_AS_BINDING(cublasSetMathMode);
 BLAS_SAME_AS_BINDING(cublasSgemm_v2);
-BLAS_SAME_AS_BINDING(cublasSaxpy_v2);
-BLAS_SAME_AS_BINDING(cublasSscal_v2);
 BLAS_SAME_AS_BINDING(cublasGetStatusName);
 BLAS_SAME_AS_BINDING(cublasGetStatusString);

@@ -1,13 +1,14 @@
 // cudnn.cc: the CPU stand-in for libcudnn.so.9 (the cuDNN 9 legacy API).
 //
-// It exports the 43 functions the binding resolves (internal/cuda/cudnn.go,
+// It exports the 37 functions the binding resolves (internal/cuda/cudnn.go,
 // CUDNNSymbols) with NVIDIA's C names and the binding's prototypes
 // (internal/cuda/decl.h), and reaches the stand-in libcuda.so.1 only through
 // internal/cuda/standin/standin.h. Values follow cuDNN 9.28.1's headers:
-// statuses cudnn_graph.h:157-210, data types 321-344, math types 354-357,
-// NaN propagation 368-369, tensor formats 390-392, convolution modes 515,
-// activation modes 421-427; determinism cudnn_ops.h:116-117, pooling modes
-// 1145-1149, the algorithms 2163-2200; the perf struct cudnn_cnn.h:100-108.
+// statuses cudnn_graph.h:157-210, cudnnGetCudartVersion 144-145, data types
+// 321-344, math types 354-357, NaN propagation 368-369, tensor formats
+// 390-392, convolution modes 515, activation modes 421-427; determinism
+// cudnn_ops.h:116-117, the algorithms 2163-2200; the perf struct
+// cudnn_cnn.h:100-108.
 // The arithmetic is in dnn_compute_internal.h.
 //
 // Conventions (the same for every function):
@@ -27,10 +28,11 @@
 //   * The stand-in computes float NCHW data with a float compute type only;
 //     other valid settings are accepted by the setters, as the real library
 //     does, and the compute functions then return CUDNN_STATUS_NOT_SUPPORTED.
-//   * Fault injection: every function that can fail (all but cudnnGetVersion
-//     and cudnnGetErrorString) first asks vgsi_fault("cudnn"); when told to it
-//     returns CUDNN_STATUS_INTERNAL_ERROR (set-up and queries) or
-//     CUDNN_STATUS_EXECUTION_FAILED (compute) and changes nothing.
+//   * Fault injection: every function that can fail (all but cudnnGetVersion,
+//     cudnnGetCudartVersion and cudnnGetErrorString) first asks
+//     vgsi_fault("cudnn"); when told to it returns CUDNN_STATUS_INTERNAL_ERROR
+//     (set-up and queries) or CUDNN_STATUS_EXECUTION_FAILED (compute) and
+//     changes nothing.
 //   * A failure to queue (unknown stream, sticky context error) and compute
 //     with no current context are CUDNN_STATUS_EXECUTION_FAILED.
 //   * VGGO_STANDIN_VERBOSE=1 prints one line on stderr for every error.
@@ -85,10 +87,6 @@ struct cudnnConvolutionStruct {
 	int math;    // cudnnSetConvolutionMathType; DEFAULT at creation
 	int groups;  // always 1 (cudnnSetConvolutionGroupCount is not bound)
 };
-struct cudnnPoolingStruct {
-	bool set;
-	int mode, nan, wh, ww, ph, pw, sh, sw;
-};
 struct cudnnActivationStruct {
 	bool set;
 	int mode, nan;
@@ -119,11 +117,19 @@ enum : int { M_DEFAULT = 0, M_TENSOR_OP = 1, M_ALLOW_CONVERSION = 2, M_FMA = 3 }
 enum : int { CONVOLUTION = 0, CROSS_CORRELATION = 1 };
 // cudnnActivationMode_t (cudnn_graph.h:421-427).
 enum : int { A_SIGMOID = 0, A_RELU = 1, A_TANH = 2, A_CLIPPED_RELU = 3, A_ELU = 4, A_IDENTITY = 5, A_SWISH = 6 };
-// cudnnPoolingMode_t (cudnn_ops.h:1145-1149).
-enum : int { P_MAX = 0, P_AVG_INCLUDE_PAD = 1, P_AVG_EXCLUDE_PAD = 2, P_MAX_DETERMINISTIC = 3 };
 
 // cudnnGetVersion: CUDNN_VERSION of the headers (cudnn_version.h: 9.28.1).
 constexpr size_t kVersion = 9 * 10000 + 28 * 100 + 1;
+
+// cudnnGetCudartVersion: the CUDA runtime the library was built with,
+// CUDART_VERSION = 1000*major + 10*minor. NVIDIA's 9.28.1 for CUDA 13 reports
+// 13050 (13.5); the stand-in reports 13000 (13.0), the version the stand-in
+// libcuda.so.1 gives from cuDriverGetVersion (driver_internal.h,
+// kDriverVersion), so that the runtime is never newer than the driver and
+// has the same major, which holds without CUDA's minor version compatibility.
+// The binding's check (kernels/cuda, checkCUDAMajors) wants major 13: no
+// newer than the driver's, and cuBLAS's (cublasGetProperty: 13).
+constexpr size_t kCudartVersion = 13000;
 
 const struct {
 	int code;
@@ -219,9 +225,9 @@ __attribute__((format(printf, 3, 4))) int fail(int status, const char *call, con
 
 // ---- the table of live objects ----
 
-enum Kind { K_HANDLE, K_TENSOR, K_FILTER, K_CONV, K_POOL, K_ACT };
+enum Kind { K_HANDLE, K_TENSOR, K_FILTER, K_CONV, K_ACT };
 const char *const kKindNames[] = {"cudnn handle", "tensor descriptor", "filter descriptor", "convolution descriptor",
-                                  "pooling descriptor", "activation descriptor"};
+                                  "activation descriptor"};
 
 std::mutex g_mu;
 std::unordered_map<const void *, Kind> &objects() {
@@ -953,117 +959,7 @@ int runAct(void *arg) {
 	return 0;
 }
 
-// ---- pooling ----
-
-struct PoolJob {
-	cudnnPoolingStruct pool;
-	bool backward;
-	float alpha, beta;
-	int64_t N, C, H, W, P, Q;
-	const float *x, *dy;
-	float *out;
-};
-
-int runPool(void *arg) {
-	const PoolJob &j = *static_cast<const PoolJob *>(arg);
-	const auto &pd = j.pool;
-	const bool isMax = pd.mode == P_MAX || pd.mode == P_MAX_DETERMINISTIC;
-	std::vector<double> acc(j.backward ? static_cast<size_t>(j.H * j.W) : 0);
-	for (int64_t nc = 0; nc < j.N * j.C; nc++) {
-		const float *x = j.x + nc * j.H * j.W;
-		if (j.backward) {
-			std::fill(acc.begin(), acc.end(), 0.0);
-		}
-		for (int64_t p = 0; p < j.P; p++) {
-			for (int64_t q = 0; q < j.Q; q++) {
-				const int64_t h0 = p * pd.sh - pd.ph, w0 = q * pd.sw - pd.pw;
-				float best = -INFINITY;
-				int64_t bestAt = -1, inside = 0;
-				double sum = 0;
-				bool sawNaN = false;
-				for (int64_t r = 0; r < pd.wh; r++) {
-					for (int64_t s = 0; s < pd.ww; s++) {
-						const int64_t ih = h0 + r, iw = w0 + s;
-						if (ih < 0 || ih >= j.H || iw < 0 || iw >= j.W) {
-							continue;  // padding: -Inf for max, 0 for average
-						}
-						const float v = x[ih * j.W + iw];
-						inside++;
-						sum += v;
-						if (std::isnan(v)) {
-							if (pd.nan == 1 && !sawNaN) {
-								sawNaN = true;
-								bestAt = ih * j.W + iw;
-							}
-						} else if (v > best && !sawNaN) {
-							best = v;  // the first of tied maxima wins
-							bestAt = ih * j.W + iw;
-						}
-					}
-				}
-				const double count = pd.mode == P_AVG_EXCLUDE_PAD ? static_cast<double>(std::max<int64_t>(inside, 1))
-				                                                  : static_cast<double>(pd.wh) * pd.ww;
-				if (!j.backward) {
-					float v = isMax ? (sawNaN ? NAN : best) : static_cast<float>(sum / count);
-					float &o = j.out[nc * j.P * j.Q + p * j.Q + q];
-					o = j.beta == 0.0f ? j.alpha * v : j.alpha * v + j.beta * o;
-					continue;
-				}
-				const double g = j.dy[nc * j.P * j.Q + p * j.Q + q];
-				if (isMax) {
-					if (bestAt >= 0) {
-						acc[bestAt] += g;
-					}
-					continue;
-				}
-				for (int64_t r = 0; r < pd.wh; r++) {
-					for (int64_t s = 0; s < pd.ww; s++) {
-						const int64_t ih = h0 + r, iw = w0 + s;
-						if (ih >= 0 && ih < j.H && iw >= 0 && iw < j.W) {
-							acc[ih * j.W + iw] += g / count;
-						}
-					}
-				}
-			}
-		}
-		if (j.backward) {
-			float *dx = j.out + nc * j.H * j.W;
-			for (int64_t i = 0; i < j.H * j.W; i++) {
-				const float v = static_cast<float>(acc[i]);
-				dx[i] = j.beta == 0.0f ? j.alpha * v : j.alpha * v + j.beta * dx[i];
-			}
-		}
-	}
-	return 0;
-}
-
-// ---- AddTensor and bias ----
-
-struct AddJob {
-	cudnnTensorStruct a, c;
-	float alpha, beta;
-	const float *A;
-	float *C;
-};
-
-int runAdd(void *arg) {
-	const AddJob &j = *static_cast<const AddJob *>(arg);
-	const int64_t da[4] = {j.a.n, j.a.c, j.a.h, j.a.w}, dc[4] = {j.c.n, j.c.c, j.c.h, j.c.w};
-	for (int64_t n = 0; n < dc[0]; n++) {
-		for (int64_t c = 0; c < dc[1]; c++) {
-			for (int64_t h = 0; h < dc[2]; h++) {
-				for (int64_t w = 0; w < dc[3]; w++) {
-					const int64_t ia = (((da[0] == 1 ? 0 : n) * da[1] + (da[1] == 1 ? 0 : c)) * da[2] + (da[2] == 1 ? 0 : h)) * da[3] +
-					                   (da[3] == 1 ? 0 : w);
-					float &o = j.C[((n * dc[1] + c) * dc[2] + h) * dc[3] + w];
-					const float v = j.A[ia];
-					o = j.beta == 0.0f ? j.alpha * v : j.alpha * v + j.beta * o;
-				}
-			}
-		}
-	}
-	return 0;
-}
+// ---- bias ----
 
 struct BiasJob {
 	int64_t N, K, HW;
@@ -1078,7 +974,7 @@ int runBias(void *arg) {
 	return 0;
 }
 
-// ---- descriptor checks of the setters, pooling and activation ----
+// ---- descriptor checks of the setters and activation ----
 
 // checkLayout validates a format and data type as cudnnSetTensor4dDescriptor
 // does: unknown values are BAD_PARAM, and the vectorised NCHW_VECT_C layout
@@ -1111,38 +1007,6 @@ int checkDims(const char *call, int n, int c, int h, int w) {
 	return S_OK;
 }
 
-// poolProblem validates a pooling: x (N,C,H,W) and y (N,C,P,Q) with
-// P = 1 + (H + 2*pad - window) / stride.
-int poolProblem(const char *call, const cudnnContext *h, const cudnnPoolingStruct *pd, const cudnnTensorStruct *xd,
-                const cudnnTensorStruct *yd, cudnnContext *hs, cudnnPoolingStruct *pool, cudnnTensorStruct *x,
-                cudnnTensorStruct *y) {
-	if (int r = getHandle(call, h, hs)) {
-		return r;
-	}
-	if (!snapshot(pd, K_POOL, pool) || !pool->set) {
-		return fail(S_BAD_PARAM, call, "%p is not a set pooling descriptor", static_cast<const void *>(pd));
-	}
-	if (int r = getTensor(call, "x", xd, x)) {
-		return r;
-	}
-	if (int r = getTensor(call, "y", yd, y)) {
-		return r;
-	}
-	const int64_t ph = x->h + 2 * int64_t{pool->ph} - pool->wh, pw = x->w + 2 * int64_t{pool->pw} - pool->ww;
-	if (ph < 0 || pw < 0) {
-		return fail(S_BAD_PARAM, call, "the %dx%d window is larger than the padded %dx%d input", pool->wh, pool->ww, x->h,
-		            x->w);
-	}
-	if (y->n != x->n || y->c != x->c || y->h != 1 + ph / pool->sh || y->w != 1 + pw / pool->sw) {
-		return fail(S_BAD_PARAM, call, "y is (%d,%d,%d,%d), the pooling gives (%d,%d,%lld,%lld)", y->n, y->c, y->h, y->w,
-		            x->n, x->c, static_cast<long long>(1 + ph / pool->sh), static_cast<long long>(1 + pw / pool->sw));
-	}
-	if (int r = needFloatNCHW(call, "x", x->dtype, x->format)) {
-		return r;
-	}
-	return needFloatNCHW(call, "y", y->dtype, y->format);
-}
-
 int getActivation(const char *call, const cudnnActivationStruct *d, cudnnActivationStruct *out) {
 	if (!snapshot(d, K_ACT, out) || !out->set) {
 		return fail(S_BAD_PARAM, call, "%p is not a set activation descriptor", static_cast<const void *>(d));
@@ -1161,6 +1025,8 @@ int getActivation(const char *call, const cudnnActivationStruct *d, cudnnActivat
 extern "C" {
 
 size_t cudnnGetVersion(void) { return kVersion; }
+
+size_t cudnnGetCudartVersion(void) { return kCudartVersion; }
 
 const char *cudnnGetErrorString(vgCudnnStatus status) { return statusName(status); }
 
@@ -1326,42 +1192,6 @@ vgCudnnStatus cudnnSetConvolutionMathType(vgCudnnConvDesc convDesc, vgCudnnMathT
 	if (!update(convDesc, K_CONV, [&](cudnnConvolutionStruct &c) { c.math = mathType; })) {
 		return fail(S_BAD_PARAM, call, "%p is not a live convolution descriptor", static_cast<void *>(convDesc));
 	}
-	return S_OK;
-}
-
-vgCudnnStatus cudnnGetConvolution2dForwardOutputDim(const vgCudnnConvDesc convDesc,
-                                                    const vgCudnnTensorDesc inputTensorDesc,
-                                                    const vgCudnnFilterDesc filterDesc, int *n, int *c, int *h,
-                                                    int *w) {
-	static const char call[] = "cudnnGetConvolution2dForwardOutputDim";
-	DNN_FAULT(call, S_INTERNAL);
-	cudnnConvolutionStruct cv;
-	cudnnTensorStruct x;
-	cudnnFilterStruct f;
-	if (int r = getConv(call, convDesc, &cv)) {
-		return r;
-	}
-	if (int r = getTensor(call, "input", inputTensorDesc, &x)) {
-		return r;
-	}
-	if (int r = getFilter(call, "filter", filterDesc, &f)) {
-		return r;
-	}
-	if (n == nullptr || c == nullptr || h == nullptr || w == nullptr) {
-		return fail(S_BAD_PARAM, call, "an output pointer is NULL");
-	}
-	if (x.c != f.c * cv.groups) {
-		return fail(S_BAD_PARAM, call, "input has %d channels, filter %d", x.c, f.c);
-	}
-	const int64_t er = int64_t{f.h - 1} * cv.dh + 1, es = int64_t{f.w - 1} * cv.dw + 1;
-	const int64_t ph = x.h + 2 * int64_t{cv.ph} - er, pw = x.w + 2 * int64_t{cv.pw} - es;
-	if (ph < 0 || pw < 0) {
-		return fail(S_BAD_PARAM, call, "the dilated filter is larger than the padded input");
-	}
-	*n = x.n;
-	*c = f.k;
-	*h = static_cast<int>(1 + ph / cv.u);
-	*w = static_cast<int>(1 + pw / cv.v);
 	return S_OK;
 }
 
@@ -1606,192 +1436,6 @@ vgCudnnStatus cudnnConvolutionBackwardBias(vgCudnnHandle handle, const void *alp
 	return enqueue<runBias>(call, hs.stream, job);
 }
 
-vgCudnnStatus cudnnAddTensor(vgCudnnHandle handle, const void *alpha, const vgCudnnTensorDesc aDesc, const void *A,
-                             const void *beta, const vgCudnnTensorDesc cDesc, void *C) {
-	static const char call[] = "cudnnAddTensor";
-	DNN_FAULT(call, S_EXECUTION_FAILED);
-	cudnnContext hs;
-	cudnnTensorStruct at, ct;
-	if (int r = getHandle(call, handle, &hs)) {
-		return r;
-	}
-	if (int r = getTensor(call, "A", aDesc, &at)) {
-		return r;
-	}
-	if (int r = getTensor(call, "C", cDesc, &ct)) {
-		return r;
-	}
-	const int da[4] = {at.n, at.c, at.h, at.w}, dc[4] = {ct.n, ct.c, ct.h, ct.w};
-	for (int i = 0; i < 4; i++) {
-		if (da[i] != 1 && da[i] != dc[i]) {
-			return fail(S_BAD_PARAM, call, "A (%d,%d,%d,%d) does not broadcast to C (%d,%d,%d,%d)", at.n, at.c, at.h, at.w,
-			            ct.n, ct.c, ct.h, ct.w);
-		}
-	}
-	if (at.dtype != ct.dtype) {
-		return fail(S_BAD_PARAM, call, "A and C have data types %d and %d", at.dtype, ct.dtype);
-	}
-	if (int r = needFloatNCHW(call, "A", at.dtype, at.format)) {
-		return r;
-	}
-	if (int r = needFloatNCHW(call, "C", ct.dtype, ct.format)) {
-		return r;
-	}
-	float al = 0, be = 0;
-	if (int r = scalars(call, alpha, beta, &al, &be)) {
-		return r;
-	}
-	if (int r = needContext(call)) {
-		return r;
-	}
-	if (int r = checkRange(call, "A", A, static_cast<size_t>(numel(at)) * 4)) {
-		return r;
-	}
-	if (int r = checkRange(call, "C", C, static_cast<size_t>(numel(ct)) * 4)) {
-		return r;
-	}
-	auto *job = newJob<AddJob>(at, ct, al, be, static_cast<const float *>(A), static_cast<float *>(C));
-	if (job == nullptr) {
-		return fail(S_INTERNAL, call, "out of host memory");
-	}
-	return enqueue<runAdd>(call, hs.stream, job);
-}
-
-// ---- pooling ----
-
-vgCudnnStatus cudnnCreatePoolingDescriptor(vgCudnnPoolingDesc *poolingDesc) {
-	static const char call[] = "cudnnCreatePoolingDescriptor";
-	DNN_FAULT(call, S_INTERNAL);
-	return createObject(call, poolingDesc, K_POOL, cudnnPoolingStruct{});
-}
-
-vgCudnnStatus cudnnSetPooling2dDescriptor(vgCudnnPoolingDesc poolingDesc, vgCudnnPoolingMode mode,
-                                          vgCudnnNanPropagation maxpoolingNanOpt, int windowHeight, int windowWidth,
-                                          int verticalPadding, int horizontalPadding, int verticalStride,
-                                          int horizontalStride) {
-	static const char call[] = "cudnnSetPooling2dDescriptor";
-	DNN_FAULT(call, S_INTERNAL);
-	cudnnPoolingStruct cur;
-	if (!snapshot(poolingDesc, K_POOL, &cur)) {
-		return fail(S_BAD_PARAM, call, "%p is not a live pooling descriptor", static_cast<void *>(poolingDesc));
-	}
-	if (mode < P_MAX || mode > P_MAX_DETERMINISTIC) {
-		return fail(S_BAD_PARAM, call, "unknown cudnnPoolingMode_t %d", mode);
-	}
-	if (maxpoolingNanOpt != 0 && maxpoolingNanOpt != 1) {
-		return fail(S_BAD_PARAM, call, "unknown cudnnNanPropagation_t %d", maxpoolingNanOpt);
-	}
-	if (windowHeight <= 0 || windowWidth <= 0 || verticalStride <= 0 || horizontalStride <= 0 || verticalPadding < 0 ||
-	    horizontalPadding < 0) {
-		return fail(S_BAD_PARAM, call, "window %dx%d, padding %d,%d, stride %d,%d", windowHeight, windowWidth,
-		            verticalPadding, horizontalPadding, verticalStride, horizontalStride);
-	}
-	update(poolingDesc, K_POOL, [&](cudnnPoolingStruct &p) {
-		p = cudnnPoolingStruct{true, mode, maxpoolingNanOpt, windowHeight, windowWidth, verticalPadding,
-		                       horizontalPadding, verticalStride, horizontalStride};
-	});
-	return S_OK;
-}
-
-vgCudnnStatus cudnnDestroyPoolingDescriptor(vgCudnnPoolingDesc poolingDesc) {
-	static const char call[] = "cudnnDestroyPoolingDescriptor";
-	DNN_FAULT(call, S_INTERNAL);
-	return destroyObject(call, poolingDesc, K_POOL);
-}
-
-vgCudnnStatus cudnnPoolingForward(vgCudnnHandle handle, const vgCudnnPoolingDesc poolingDesc, const void *alpha,
-                                  const vgCudnnTensorDesc xDesc, const void *x, const void *beta,
-                                  const vgCudnnTensorDesc yDesc, void *y) {
-	static const char call[] = "cudnnPoolingForward";
-	DNN_FAULT(call, S_EXECUTION_FAILED);
-	cudnnContext hs;
-	cudnnPoolingStruct pool;
-	cudnnTensorStruct xt, yt;
-	if (int r = poolProblem(call, handle, poolingDesc, xDesc, yDesc, &hs, &pool, &xt, &yt)) {
-		return r;
-	}
-	float al = 0, be = 0;
-	if (int r = scalars(call, alpha, beta, &al, &be)) {
-		return r;
-	}
-	if (int r = needContext(call)) {
-		return r;
-	}
-	if (int r = checkRange(call, "x", x, static_cast<size_t>(numel(xt)) * 4)) {
-		return r;
-	}
-	if (int r = checkRange(call, "y", y, static_cast<size_t>(numel(yt)) * 4)) {
-		return r;
-	}
-	auto *job = newJob<PoolJob>(pool, false, al, be, int64_t{xt.n}, int64_t{xt.c}, int64_t{xt.h}, int64_t{xt.w},
-	                            int64_t{yt.h}, int64_t{yt.w}, static_cast<const float *>(x), nullptr,
-	                            static_cast<float *>(y));
-	if (job == nullptr) {
-		return fail(S_INTERNAL, call, "out of host memory");
-	}
-	return enqueue<runPool>(call, hs.stream, job);
-}
-
-vgCudnnStatus cudnnPoolingBackward(vgCudnnHandle handle, const vgCudnnPoolingDesc poolingDesc, const void *alpha,
-                                   const vgCudnnTensorDesc yDesc, const void *y, const vgCudnnTensorDesc dyDesc,
-                                   const void *dy, const vgCudnnTensorDesc xDesc, const void *x, const void *beta,
-                                   const vgCudnnTensorDesc dxDesc, void *dx) {
-	static const char call[] = "cudnnPoolingBackward";
-	DNN_FAULT(call, S_EXECUTION_FAILED);
-	cudnnContext hs;
-	cudnnPoolingStruct pool;
-	cudnnTensorStruct xt, yt, dyt, dxt;
-	if (int r = poolProblem(call, handle, poolingDesc, xDesc, yDesc, &hs, &pool, &xt, &yt)) {
-		return r;
-	}
-	if (int r = getTensor(call, "dy", dyDesc, &dyt)) {
-		return r;
-	}
-	if (int r = getTensor(call, "dx", dxDesc, &dxt)) {
-		return r;
-	}
-	if (int r = sameDims(call, "dy", dyt, "y", yt)) {
-		return r;
-	}
-	if (int r = sameDims(call, "dx", dxt, "x", xt)) {
-		return r;
-	}
-	if (int r = needFloatNCHW(call, "dy", dyt.dtype, dyt.format)) {
-		return r;
-	}
-	if (int r = needFloatNCHW(call, "dx", dxt.dtype, dxt.format)) {
-		return r;
-	}
-	float al = 0, be = 0;
-	if (int r = scalars(call, alpha, beta, &al, &be)) {
-		return r;
-	}
-	if (int r = needContext(call)) {
-		return r;
-	}
-	// y is part of the API but the stand-in finds the maxima in x (the first
-	// of tied maxima receives the gradient), so y is checked and not read.
-	if (int r = checkRange(call, "y", y, static_cast<size_t>(numel(yt)) * 4)) {
-		return r;
-	}
-	if (int r = checkRange(call, "dy", dy, static_cast<size_t>(numel(dyt)) * 4)) {
-		return r;
-	}
-	if (int r = checkRange(call, "x", x, static_cast<size_t>(numel(xt)) * 4)) {
-		return r;
-	}
-	if (int r = checkRange(call, "dx", dx, static_cast<size_t>(numel(dxt)) * 4)) {
-		return r;
-	}
-	auto *job = newJob<PoolJob>(pool, true, al, be, int64_t{xt.n}, int64_t{xt.c}, int64_t{xt.h}, int64_t{xt.w},
-	                            int64_t{yt.h}, int64_t{yt.w}, static_cast<const float *>(x),
-	                            static_cast<const float *>(dy), static_cast<float *>(dx));
-	if (job == nullptr) {
-		return fail(S_INTERNAL, call, "out of host memory");
-	}
-	return enqueue<runPool>(call, hs.stream, job);
-}
-
 // ---- activation ----
 
 vgCudnnStatus cudnnCreateActivationDescriptor(vgCudnnActivationDesc *activationDesc) {
@@ -1950,6 +1594,7 @@ static_assert(std::is_same_v<vgCudnnConvFwdAlgoPerf, vgCudnnConvBwdDataAlgoPerf>
 #define DNN_SAME_AS_BINDING(name) \
 	static_assert(std::is_same_v<decltype(&name), vg_pfn_##name>, #name " differs from internal/cuda/decl.h")
 DNN_SAME_AS_BINDING(cudnnGetVersion);
+DNN_SAME_AS_BINDING(cudnnGetCudartVersion);
 DNN_SAME_AS_BINDING(cudnnGetErrorString);
 DNN_SAME_AS_BINDING(cudnnCreate);
 DNN_SAME_AS_BINDING(cudnnDestroy);
@@ -1963,7 +1608,6 @@ DNN_SAME_AS_BINDING(cudnnDestroyFilterDescriptor);
 DNN_SAME_AS_BINDING(cudnnCreateConvolutionDescriptor);
 DNN_SAME_AS_BINDING(cudnnSetConvolution2dDescriptor);
 DNN_SAME_AS_BINDING(cudnnSetConvolutionMathType);
-DNN_SAME_AS_BINDING(cudnnGetConvolution2dForwardOutputDim);
 DNN_SAME_AS_BINDING(cudnnDestroyConvolutionDescriptor);
 DNN_SAME_AS_BINDING(cudnnGetConvolutionForwardAlgorithmMaxCount);
 DNN_SAME_AS_BINDING(cudnnGetConvolutionForwardAlgorithm_v7);
@@ -1981,12 +1625,6 @@ DNN_SAME_AS_BINDING(cudnnFindConvolutionBackwardFilterAlgorithm);
 DNN_SAME_AS_BINDING(cudnnGetConvolutionBackwardFilterWorkspaceSize);
 DNN_SAME_AS_BINDING(cudnnConvolutionBackwardFilter);
 DNN_SAME_AS_BINDING(cudnnConvolutionBackwardBias);
-DNN_SAME_AS_BINDING(cudnnAddTensor);
-DNN_SAME_AS_BINDING(cudnnCreatePoolingDescriptor);
-DNN_SAME_AS_BINDING(cudnnSetPooling2dDescriptor);
-DNN_SAME_AS_BINDING(cudnnDestroyPoolingDescriptor);
-DNN_SAME_AS_BINDING(cudnnPoolingForward);
-DNN_SAME_AS_BINDING(cudnnPoolingBackward);
 DNN_SAME_AS_BINDING(cudnnCreateActivationDescriptor);
 DNN_SAME_AS_BINDING(cudnnSetActivationDescriptor);
 DNN_SAME_AS_BINDING(cudnnDestroyActivationDescriptor);

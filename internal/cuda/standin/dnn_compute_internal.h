@@ -8,7 +8,7 @@
 //   * backward filter: for each dw element, fp32 partial sums per output
 //     column q over (n, p) in order, then those Q partials added in double in
 //     order of q;
-//   * bias, pooling, AddTensor: double sums; activations: elementwise in fp32.
+//   * bias: double sums (activations, in cudnn.cc, are elementwise in fp32).
 // The final result is alpha*sum + beta*old, and beta == 0 never reads old
 // (cudnn_cnn.h:567, "output = alpha * Op(inputs) + beta * output").
 //
