@@ -187,6 +187,10 @@ func New(ordinal int, opts ...Option) (*Backend, error) {
 	defer runtime.UnlockOSThread()
 	if err := b.open(); err != nil {
 		b.release()
+		if _, bare := err.(*cu.Error); bare {
+			// A library call of New's own: say that New made it.
+			err = fmt.Errorf("cuda: New: %w", err)
+		}
 		return nil, b.noteFault("New", err)
 	}
 	return b, nil
@@ -378,15 +382,21 @@ func (b *Backend) end(op string, errp *error) {
 
 // finish is the error op returns for err, the first error of its calls (or,
 // synchronising after every op, of the synchronisation): a sticky fault's
-// *FaultError, else when synchronising after every op an *OpError naming
-// op, else err.
+// *FaultError, or a *kernels.ShapeError (which names op already), as they
+// are; else when synchronising after every op an *OpError naming op, else
+// err wrapped as "cuda: op: err", so that a failed library call (an
+// out-of-memory, a cuDNN or cuBLAS status) names the op it failed in.
 func (b *Backend) finish(op string, err error) error {
 	err = b.noteFault(op, err)
 	var fe *FaultError
-	if err == nil || !b.syncEveryOp || errors.As(err, &fe) {
+	var se *kernels.ShapeError
+	if err == nil || errors.As(err, &fe) || errors.As(err, &se) {
 		return err
 	}
-	return &OpError{Op: op, Err: err}
+	if b.syncEveryOp {
+		return &OpError{Op: op, Err: err}
+	}
+	return fmt.Errorf("cuda: %s: %w", op, err)
 }
 
 // noteFault records a sticky device fault that op's err reports, and
@@ -401,6 +411,16 @@ func (b *Backend) noteFault(op string, err error) error {
 	}
 	if errors.Is(err, ErrDeviceFault) {
 		return b.rec.mark(&FaultError{Ordinal: b.info.Ordinal, Op: op, Synced: b.syncEveryOp, Err: err})
+	}
+	// cuBLAS and cuDNN report a sticky fault of earlier work (a failed
+	// kernel) as a status of their own, EXECUTION_FAILED say: the
+	// context's error is the cause to report.
+	var le *cu.Error
+	if errors.As(err, &le) && le.Lib != "cuda" && b.drv != nil && b.ctxHeld {
+		if serr := b.drv.CtxSynchronize(); errors.Is(serr, ErrDeviceFault) {
+			cause := fmt.Errorf("%w (%s then failed with %s)", serr, le.Call, le.Name)
+			return b.rec.mark(&FaultError{Ordinal: b.info.Ordinal, Op: op, Synced: b.syncEveryOp, Err: cause})
+		}
 	}
 	return err
 }
@@ -436,7 +456,39 @@ func (b *Backend) Close() error {
 	}
 	errs = append(errs, b.release())
 	b.closed = true
-	return errors.Join(errs...)
+	if f := b.rec.fault.Load(); f != nil {
+		// After a sticky fault every free fails the same way: the fault
+		// is the one thing to say.
+		return f
+	}
+	return closeError(errs)
+}
+
+// closeError is Close's error for the failures errs (nils ignored, joined
+// errors counted one by one): the first, wrapped, and how many more there
+// were, on one line; nil for none.
+func closeError(errs []error) error {
+	var failed []error
+	var add func(err error)
+	add = func(err error) {
+		if j, ok := err.(interface{ Unwrap() []error }); ok {
+			for _, e := range j.Unwrap() {
+				add(e)
+			}
+		} else if err != nil {
+			failed = append(failed, err)
+		}
+	}
+	for _, err := range errs {
+		add(err)
+	}
+	switch len(failed) {
+	case 0:
+		return nil
+	case 1:
+		return fmt.Errorf("cuda: Close: %w", failed[0])
+	}
+	return fmt.Errorf("cuda: Close: %w (and %d more failures)", failed[0], len(failed)-1)
 }
 
 // release frees whatever open created, in reverse order. The context must be

@@ -55,7 +55,9 @@ func TestStickyFaultMarksTheGPU(t *testing.T) {
 	})
 	b := &Backend{info: Info{Ordinal: ordinal}, rec: faults.device(ordinal)}
 	oom := &cu.Error{Lib: "cuda", Call: "cuMemAlloc_v2", Code: 2, Name: "CUDA_ERROR_OUT_OF_MEMORY"}
-	assert.Same(t, error(oom), b.finish("Alloc", oom), "a non-sticky error is the op's own")
+	own := b.finish("Alloc", oom)
+	assert.ErrorIs(t, own, oom, "a non-sticky error is the op's own")
+	assert.EqualError(t, own, "cuda: Alloc: "+oom.Error(), "naming the op")
 	assert.Nil(t, b.rec.fault.Load())
 
 	illegal := &cu.Error{Lib: "cuda", Call: "cuStreamSynchronize", Code: 700, Name: "CUDA_ERROR_ILLEGAL_ADDRESS", Msg: "an illegal memory access was encountered"}

@@ -31,7 +31,7 @@ func (b *Backend) Alloc(shape ...int) (_ kernels.Tensor, err error) {
 	bytes := uint64(n) * 4
 	p, err := b.drv.MemAlloc(bytes)
 	if err != nil {
-		return nil, fmt.Errorf("cuda: Alloc%s (%d MiB): %w", kernels.ShapeString(shape), bytes>>20, err)
+		return nil, fmt.Errorf("%d MiB for %s: %w", bytes>>20, kernels.ShapeString(shape), err)
 	}
 	b.stats.Allocs++
 	if err := b.drv.MemsetD32Async(p, 0, uint64(n), b.stream); err != nil {

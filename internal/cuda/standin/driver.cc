@@ -1657,11 +1657,20 @@ EXPORT int vgsi_fault(const char *lib)
 		return 0;
 	Driver &d = drv();
 	std::lock_guard<std::mutex> g(d.mu);
-	if (strcmp(lib, "cublas") == 0)
-		return ++c->cublas_calls == d.knobs.fail_cublas ? 1 : 0;
-	if (strcmp(lib, "cudnn") == 0)
-		return ++c->cudnn_calls == d.knobs.fail_cudnn ? 1 : 0;
-	return 0;
+	long n = 0;
+	const char *knob = nullptr;
+	if (strcmp(lib, "cublas") == 0 && ++c->cublas_calls == d.knobs.fail_cublas)
+		n = d.knobs.fail_cublas, knob = "VGGO_STANDIN_FAIL_CUBLAS";
+	else if (strcmp(lib, "cudnn") == 0 && ++c->cudnn_calls == d.knobs.fail_cudnn)
+		n = d.knobs.fail_cudnn, knob = "VGGO_STANDIN_FAIL_CUDNN";
+	if (knob == nullptr)
+		return 0;
+	/* Logged (VGGO_STANDIN_LOG) as the other injected faults are, so that
+	 * a test can tell a fault that fired from one past the last call. */
+	if (!d.knobs.log_path.empty())
+		append_file(d.knobs.log_path, std::string(knob) + "=" + std::to_string(n) + ": this " + lib +
+			" call fails by request\n");
+	return 1;
 }
 
 EXPORT void vgsi_track(const void *obj, const char *kind)
