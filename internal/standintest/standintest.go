@@ -1,0 +1,41 @@
+// Package standintest helps tests run on the CPU stand-in for NVIDIA's
+// libraries (internal/cuda/standin, loaded when VGGO_CUDA_PATH names
+// .cache/standin). A test of what happens where no GPU is usable skips
+// where a real GPU is; on the stand-in it instead reruns itself in a child
+// process whose stand-in driver reports no device (VGGO_STANDIN_DEVICES=0),
+// so that the fallback path runs there too.
+package standintest
+
+import (
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// Name is what the stand-in calls its device (cuDeviceGetName), part of
+// every description of a stand-in GPU.
+const Name = "vggo CPU stand-in"
+
+// IsStandin says whether a GPU's description is the stand-in's.
+func IsStandin(description string) bool { return strings.Contains(description, Name) }
+
+// RunWithoutDevices reruns the test t (its whole top-level test) in a child
+// test process where the stand-in driver loads but cuInit reports
+// CUDA_ERROR_NO_DEVICE, and fails t unless the child passes it without
+// skipping. The child's output is logged.
+func RunWithoutDevices(t *testing.T) {
+	t.Helper()
+	name := strings.SplitN(t.Name(), "/", 2)[0]
+	cmd := exec.Command(os.Args[0], "-test.run=^"+regexp.QuoteMeta(name)+"$", "-test.count=1", "-test.v")
+	cmd.Env = append(os.Environ(), "VGGO_STANDIN_DEVICES=0")
+	out, err := cmd.CombinedOutput()
+	t.Logf("%s rerun with VGGO_STANDIN_DEVICES=0 (the stand-in driver with no device):\n%s", name, out)
+	if err != nil {
+		t.Fatalf("the rerun failed: %v", err)
+	}
+	if !strings.Contains(string(out), "--- PASS: "+name+" ") || strings.Contains(string(out), "--- SKIP: "+name+" ") {
+		t.Fatalf("the rerun did not pass %s", name)
+	}
+}
