@@ -7,8 +7,12 @@
 package standintest
 
 import (
+	"errors"
+	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -38,4 +42,39 @@ func RunWithoutDevices(t *testing.T) {
 	if !strings.Contains(string(out), "--- PASS: "+name+" ") || strings.Contains(string(out), "--- SKIP: "+name+" ") {
 		t.Fatalf("the rerun did not pass %s", name)
 	}
+}
+
+// MainWithLeakCheck runs the tests of m with the stand-in's leak report
+// (VGGO_STANDIN_LEAKS) going to a temporary file, and fails the run when
+// the report is not empty at the end: every backend a test opened and
+// closed must have freed all it got (device memory, pinned memory, streams,
+// events, modules, cuBLAS and cuDNN handles and descriptors), since the
+// stand-in reports what is alive when the primary context is released to
+// zero. On a real GPU nothing writes the file. A test that leaks on purpose
+// sets its own VGGO_STANDIN_LEAKS (t.Setenv) before its backend opens.
+// Use it as TestMain's body: os.Exit(standintest.MainWithLeakCheck(m)).
+func MainWithLeakCheck(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "vggo-leaks-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "standintest:", err)
+		return 2
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "leaks.txt")
+	if err := os.Setenv("VGGO_STANDIN_LEAKS", path); err != nil {
+		fmt.Fprintln(os.Stderr, "standintest:", err)
+		return 2
+	}
+	code := m.Run()
+	report, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		fmt.Fprintln(os.Stderr, "standintest: reading the leak report:", err)
+		return 2
+	case len(report) > 0:
+		fmt.Fprintf(os.Stderr, "FAIL: the stand-in found objects alive when a closed backend released its context:\n%s", report)
+		return 1
+	}
+	return code
 }
