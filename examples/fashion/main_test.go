@@ -143,13 +143,23 @@ func TestCtrlC(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the command")
 	}
+	ctrlC(t)
+}
+
+// ctrlC is TestCtrlC with extra flags added to every run of the command
+// (e.g. -device gpu).
+func ctrlC(t *testing.T, extra ...string) {
+	t.Helper()
+	flags := func(data, ckpt string, more ...string) []string {
+		return append(append(tinyFlags(data, ckpt), extra...), more...)
+	}
 	bin := buildExample(t)
 	data, ckpt := t.TempDir(), t.TempDir()
 	writeFixture(t, data, 400, 40)
 	path := filepath.Join(ckpt, vgg.CheckpointFile)
 
 	// Once: stop after the first progress line.
-	cmd := exec.Command(bin, append(tinyFlags(data, ckpt), "-epochs", "1000")...)
+	cmd := exec.Command(bin, flags(data, ckpt, "-epochs", "1000")...)
 	stderr, err := cmd.StderrPipe()
 	require.NoError(t, err)
 	var stdout bytes.Buffer
@@ -169,7 +179,7 @@ func TestCtrlC(t *testing.T) {
 	// Resume and finish one more epoch than the checkpoint has.
 	metrics, plot := filepath.Join(ckpt, "metrics.jsonl"), filepath.Join(ckpt, "curves.svg")
 	epochs := st.Epoch + 1
-	out, err := exec.Command(bin, append(tinyFlags(data, ckpt), "-resume", "-quiet", "-epochs", strconv.Itoa(epochs),
+	out, err := exec.Command(bin, flags(data, ckpt, "-resume", "-quiet", "-epochs", strconv.Itoa(epochs),
 		"-metrics", metrics, "-plot", plot)...).CombinedOutput()
 	require.NoError(t, err, "%s", out)
 	assert.Contains(t, string(out), "resuming from "+path)
@@ -184,7 +194,7 @@ func TestCtrlC(t *testing.T) {
 	assert.Equal(t, epochs, loadInto(t, path).Epoch)
 
 	// Twice: quit at once; the checkpoint of the finished epochs survives.
-	cmd = exec.Command(bin, append(tinyFlags(data, ckpt), "-resume", "-epochs", "1000")...)
+	cmd = exec.Command(bin, flags(data, ckpt, "-resume", "-epochs", "1000")...)
 	stderr, err = cmd.StderrPipe()
 	require.NoError(t, err)
 	cmd.Stdout = io.Discard
