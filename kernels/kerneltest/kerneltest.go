@@ -28,32 +28,30 @@ import (
 )
 
 // Precision names a column of the tolerance table: the math a backend's
-// convolutions and GEMMs use on float32 data.
-type Precision int
+// convolutions and GEMMs use on float32 data. FP32, strict float32, is the
+// default; TF32 rounds their operands to TF32 (10 explicit mantissa bits)
+// and accumulates in float32, as GPU tensor cores do.
+type Precision string
 
-// The precisions.
+// The precisions, named as kernels/cuda's.
 const (
-	// FP32 is strict float32 math, the default.
-	FP32 Precision = iota
-	// TF32 rounds the operands of convolutions and GEMMs to TF32 (10
-	// explicit mantissa bits) and accumulates in float32, as GPU tensor
-	// cores do.
-	TF32
+	FP32 Precision = "fp32"
+	TF32 Precision = "tf32"
 )
-
-// String is the precision's name, "fp32" or "tf32".
-func (p Precision) String() string {
-	if p == TF32 {
-		return "tf32"
-	}
-	return "fp32"
-}
 
 // Option changes how Run compares.
 type Option func(*config)
 
 type config struct {
 	precision Precision
+}
+
+func newConfig(opts []Option) config {
+	c := config{precision: FP32}
+	for _, o := range opts {
+		o(&c)
+	}
+	return c
 }
 
 // WithTolerances compares with the tolerances of precision p (FP32 when
@@ -67,11 +65,7 @@ func WithTolerances(p Precision) Option { return func(c *config) { c.precision =
 // Run returns how many cases it ran.
 func Run(t *testing.T, newBackend func() kernels.Ops, opts ...Option) int {
 	t.Helper()
-	var cfg config
-	for _, o := range opts {
-		o(&cfg)
-	}
-	tols := Tolerances(cfg.precision)
+	tols := Tolerances(newConfig(opts).precision)
 	r := ref.New()
 	cases := 0
 	t.Run("Backend", func(t *testing.T) {
