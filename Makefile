@@ -14,8 +14,11 @@ SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # and which two cores finish in about 9.5 minutes (see bench/RESULTS.md).
 RUN_FLAGS ?= -resize 48 -epochs 5 -device cpu
 
-# Fragments in mk/ add their own targets and append to these lists.
+# Fragments in mk/ add their own targets and append to these lists:
+# TEST_DEPS are made before the tests, TEST_AFTER (targets) after the plain
+# go test, in order; GO_TEST_ENV is the tests' environment.
 TEST_DEPS := deps
+TEST_AFTER :=
 GO_TEST_ENV :=
 -include mk/*.mk
 
@@ -53,6 +56,7 @@ vet:
 
 test: $(TEST_DEPS) vet
 	$(GO_TEST_ENV) $(GO) test -count=1 ./...
+	@for t in $(TEST_AFTER); do $(MAKE) --no-print-directory $$t || exit 1; done
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')

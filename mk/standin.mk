@@ -1,13 +1,20 @@
 # standin.mk: the CPU stand-in for NVIDIA's libraries (internal/cuda/standin),
 # so that the unchanged binding and CUDA backend run on a machine without a GPU.
 #
-#   make standin   build .cache/standin/: libcuda.so.1 and libnvrtc.so.13, plus
-#                  libcublas.so.13 and libcudnn.so.9 once their sources exist
+#   make standin            build .cache/standin/: libcuda.so.1 and
+#                           libnvrtc.so.13, plus libcublas.so.13 and
+#                           libcudnn.so.9 once their sources exist
+#   make test-standin-gpu   the GPU tests (-tags cuda) of STANDIN_GPU_PKGS with
+#                           VGGO_CUDA_PATH naming the stand-in: the cuda
+#                           backend's conformance runs (one line each, with
+#                           its case count), device, training and the command
+#                           on the "GPU"; fails when a test fails or skips
 #
 # The libraries are found only through VGGO_CUDA_PATH (or cuda.WithLibraryPath)
 # naming .cache/standin, never by the system loader, so they cannot shadow a
-# real driver. `make test` builds them and tells the tests where they are
-# (VGGO_STANDIN_DIR); the tests skip, saying why, when they are missing.
+# real driver. `make test` builds them, tells the tests where they are
+# (VGGO_STANDIN_DIR; the tests skip, saying why, when they are missing) and,
+# after the plain tests, runs test-standin-gpu.
 
 APT_PKGS += g++
 
@@ -36,9 +43,26 @@ STANDIN_LIBS += $(STANDIN_DIR)/libcudnn.so.9
 endif
 
 TEST_DEPS   += standin
+TEST_AFTER  += test-standin-gpu
 GO_TEST_ENV += VGGO_STANDIN_DIR=$(STANDIN_DIR)
 
-.PHONY: standin standin-clean
+STANDIN_GPU_PKGS ?= ./kernels/cuda ./device ./vgg ./examples/fashion
+STANDIN_GPU_LOG  ?= $(CURDIR)/.cache/standin-gpu-test.log
+# The tests that may skip in that run, for reasons that are not the GPU's
+# (a |-separated regexp of test names).
+STANDIN_GPU_SKIP_OK ?= TestCheckpointLoadsInPyTorch
+
+.PHONY: standin standin-clean test-standin-gpu
+
+# The verbose log goes to STANDIN_GPU_LOG; shown are the package results,
+# the conformance lines and, on failure, the failing tests' output.
+test-standin-gpu: standin cuda-deps
+	@echo "GPU tests on the CPU stand-in: VGGO_CUDA_PATH=$(STANDIN_DIR) go test -count=1 -v -tags cuda $(STANDIN_GPU_PKGS) (log: $(STANDIN_GPU_LOG))"
+	@$(GO_TEST_ENV) VGGO_CUDA_PATH=$(STANDIN_DIR) $(GO) test -count=1 -v -tags cuda $(STANDIN_GPU_PKGS) >$(STANDIN_GPU_LOG) 2>&1; rc=$$?; \
+	grep -E '^(ok|FAIL|panic:)|conformance on ' $(STANDIN_GPU_LOG) | sed 's/^ *cuda_test.go:[0-9]*: /  /'; \
+	if [ $$rc != 0 ]; then grep -E -A40 '^ *--- FAIL' $(STANDIN_GPU_LOG) | head -300; exit $$rc; fi; \
+	skips=$$(grep -E '^ *--- SKIP' $(STANDIN_GPU_LOG) | grep -v -E -- '--- SKIP: ($(STANDIN_GPU_SKIP_OK))[ /]'); \
+	if [ -n "$$skips" ]; then echo "GPU tests skipped on the stand-in (each must run there):"; echo "$$skips"; exit 1; fi
 
 standin: $(STANDIN_LIBS)
 

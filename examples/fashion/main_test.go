@@ -22,6 +22,7 @@ import (
 
 	"github.com/vggo/vggo/data/fashionmnist"
 	"github.com/vggo/vggo/device"
+	"github.com/vggo/vggo/internal/standintest"
 	"github.com/vggo/vggo/vgg"
 )
 
@@ -142,13 +143,23 @@ func TestCtrlC(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the command")
 	}
+	ctrlC(t)
+}
+
+// ctrlC is TestCtrlC with extra flags added to every run of the command
+// (e.g. -device gpu).
+func ctrlC(t *testing.T, extra ...string) {
+	t.Helper()
+	flags := func(data, ckpt string, more ...string) []string {
+		return append(append(tinyFlags(data, ckpt), extra...), more...)
+	}
 	bin := buildExample(t)
 	data, ckpt := t.TempDir(), t.TempDir()
 	writeFixture(t, data, 400, 40)
 	path := filepath.Join(ckpt, vgg.CheckpointFile)
 
 	// Once: stop after the first progress line.
-	cmd := exec.Command(bin, append(tinyFlags(data, ckpt), "-epochs", "1000")...)
+	cmd := exec.Command(bin, flags(data, ckpt, "-epochs", "1000")...)
 	stderr, err := cmd.StderrPipe()
 	require.NoError(t, err)
 	var stdout bytes.Buffer
@@ -168,7 +179,7 @@ func TestCtrlC(t *testing.T) {
 	// Resume and finish one more epoch than the checkpoint has.
 	metrics, plot := filepath.Join(ckpt, "metrics.jsonl"), filepath.Join(ckpt, "curves.svg")
 	epochs := st.Epoch + 1
-	out, err := exec.Command(bin, append(tinyFlags(data, ckpt), "-resume", "-quiet", "-epochs", strconv.Itoa(epochs),
+	out, err := exec.Command(bin, flags(data, ckpt, "-resume", "-quiet", "-epochs", strconv.Itoa(epochs),
 		"-metrics", metrics, "-plot", plot)...).CombinedOutput()
 	require.NoError(t, err, "%s", out)
 	assert.Contains(t, string(out), "resuming from "+path)
@@ -183,7 +194,7 @@ func TestCtrlC(t *testing.T) {
 	assert.Equal(t, epochs, loadInto(t, path).Epoch)
 
 	// Twice: quit at once; the checkpoint of the finished epochs survives.
-	cmd = exec.Command(bin, append(tinyFlags(data, ckpt), "-resume", "-epochs", "1000")...)
+	cmd = exec.Command(bin, flags(data, ckpt, "-resume", "-epochs", "1000")...)
 	stderr, err = cmd.StderrPipe()
 	require.NoError(t, err)
 	cmd.Stdout = io.Discard
@@ -291,10 +302,16 @@ func TestMissingDataSaysHowToFix(t *testing.T) {
 }
 
 // TestNoGPUSaysRunOnTheCPU asks for a GPU where none is usable (as on CI):
-// the error names the -device flag and the way out.
+// the error names the -device flag and the way out. On the CPU stand-in it
+// reruns itself with the stand-in reporting no device.
 func TestNoGPUSaysRunOnTheCPU(t *testing.T) {
 	if g, err := device.GPU(0); err == nil {
+		desc := g.Description()
 		require.NoError(t, g.Close())
+		if standintest.IsStandin(desc) {
+			standintest.RunWithoutDevices(t)
+			return
+		}
 		t.Skip("a usable GPU is present")
 	}
 	for _, spec := range []string{"gpu", "gpu:0"} {

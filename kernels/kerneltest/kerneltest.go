@@ -9,8 +9,9 @@
 //	}
 //
 // Outputs are compared elementwise with the per-op tolerances of one table
-// (see tolerances in compare.go); a failure reports the max abs diff, the max
-// rel err and the worst mismatches with their indices.
+// (see toleranceTable in compare.go), strict float32 by default and those of
+// TF32 tensor-core math with WithTolerances(TF32); a failure reports the max
+// abs diff, the max rel err and the worst mismatches with their indices.
 package kerneltest
 
 import (
@@ -26,13 +27,47 @@ import (
 	"github.com/vggo/vggo/kernels/ref"
 )
 
+// Precision names a column of the tolerance table: the math a backend's
+// convolutions and GEMMs use on float32 data. FP32, strict float32, is the
+// default; TF32 rounds their operands to TF32 (10 explicit mantissa bits)
+// and accumulates in float32, as GPU tensor cores do.
+type Precision string
+
+// The precisions, named as kernels/cuda's.
+const (
+	FP32 Precision = "fp32"
+	TF32 Precision = "tf32"
+)
+
+// Option changes how Run compares.
+type Option func(*config)
+
+type config struct {
+	precision Precision
+}
+
+func newConfig(opts []Option) config {
+	c := config{precision: FP32}
+	for _, o := range opts {
+		o(&c)
+	}
+	return c
+}
+
+// WithTolerances compares with the tolerances of precision p (FP32 when
+// not given).
+func WithTolerances(p Precision) Option { return func(c *config) { c.precision = p } }
+
 // Run runs the conformance suite: one subtest per op, one per case inside
 // it, comparing the backend that newBackend returns against kernels/ref.
 // newBackend is called once per op; each backend is closed after its op's
 // cases. The suite does not use t.Parallel: backends are single-goroutine.
-func Run(t *testing.T, newBackend func() kernels.Ops) {
+// Run returns how many cases it ran.
+func Run(t *testing.T, newBackend func() kernels.Ops, opts ...Option) int {
 	t.Helper()
+	tols := Tolerances(newConfig(opts).precision)
 	r := ref.New()
+	cases := 0
 	t.Run("Backend", func(t *testing.T) {
 		o := newBackend()
 		require.NotNil(t, o, "newBackend returned nil")
@@ -46,8 +81,9 @@ func Run(t *testing.T, newBackend func() kernels.Ops) {
 			require.NotNil(t, o, "newBackend returned nil")
 			t.Cleanup(func() { assert.NoError(t, o.Close(), "Close") })
 			for _, c := range g.cases {
+				cases++
 				t.Run(c.name, func(t *testing.T) {
-					res := check(o, r, g.op, c)
+					res := checkWith(o, r, g.op, c, tols)
 					for _, p := range res.problems {
 						assert.Fail(t, p)
 					}
@@ -60,6 +96,7 @@ func Run(t *testing.T, newBackend func() kernels.Ops) {
 			}
 		})
 	}
+	return cases
 }
 
 // group is the cases of one op.
@@ -115,8 +152,14 @@ func (o outcome) ok() bool {
 }
 
 // check runs case c of op on backend o and, for value cases, on ref r, and
-// compares them. It never fails a test, so the suite itself can be tested.
+// compares them with the FP32 tolerances. It never fails a test, so the
+// suite itself can be tested.
 func check(o, r kernels.Ops, op string, c testCase) outcome {
+	return checkWith(o, r, op, c, tolerances())
+}
+
+// checkWith is check with the tolerances tols, keyed "Op.output".
+func checkWith(o, r kernels.Ops, op string, c testCase, tols map[string]Tol) outcome {
 	var res outcome
 	seed := seedOf(op, c.name)
 	if c.fail != nil {
@@ -143,7 +186,6 @@ func check(o, r kernels.Ops, op string, c testCase) outcome {
 		res.problems = append(res.problems, fmt.Sprintf("%s failed: %v", o.Name(), err))
 		return res
 	}
-	tols := tolerances()
 	for i, w := range want {
 		g := got[i]
 		tol, ok := tols[op+"."+w.name]
