@@ -9,6 +9,8 @@
 #                           backend's conformance runs (one line each, with
 #                           its case count), device, training and the command
 #                           on the "GPU"; fails when a test fails or skips
+#   make test-standin-cxx   the C++ tests of the stand-in cuBLAS and cuDNN
+#                           against a fake driver (internal/cuda/standin/test)
 #
 # The libraries are found only through VGGO_CUDA_PATH (or cuda.WithLibraryPath)
 # naming .cache/standin, never by the system loader, so they cannot shadow a
@@ -43,7 +45,7 @@ STANDIN_LIBS += $(STANDIN_DIR)/libcudnn.so.9
 endif
 
 TEST_DEPS   += standin
-TEST_AFTER  += test-standin-gpu
+TEST_AFTER  += test-standin-cxx test-standin-gpu
 GO_TEST_ENV += VGGO_STANDIN_DIR=$(STANDIN_DIR)
 
 STANDIN_GPU_PKGS ?= ./kernels/cuda ./device ./vgg ./examples/fashion
@@ -52,7 +54,15 @@ STANDIN_GPU_LOG  ?= $(CURDIR)/.cache/standin-gpu-test.log
 # (a |-separated regexp of test names).
 STANDIN_GPU_SKIP_OK ?= TestCheckpointLoadsInPyTorch
 
-.PHONY: standin standin-clean test-standin-gpu
+.PHONY: standin standin-clean test-standin-cxx test-standin-gpu
+
+# The C++ checks of cuBLAS and cuDNN, built as the libraries are but against
+# a fake libcuda.so.1, with the exports compared to the binding's tables.
+test-standin-cxx:
+	@mkdir -p $(STANDIN_DIR)/cxx-test
+	@OUT=$(STANDIN_DIR)/cxx-test sh $(STANDIN_SRC)/test/run.sh >$(STANDIN_DIR)/cxx-test/log 2>&1 || \
+		{ cat $(STANDIN_DIR)/cxx-test/log; echo "test-standin-cxx failed"; exit 1; }
+	@echo "stand-in cuBLAS/cuDNN C++ tests: $$(tail -1 $(STANDIN_DIR)/cxx-test/log)"
 
 # The verbose log goes to STANDIN_GPU_LOG; shown are the package results,
 # the conformance lines and, on failure, the failing tests' output.
