@@ -22,29 +22,12 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/vggo/vggo/internal/standintest"
 )
 
 // The tests below run the binding against the CPU stand-in libraries of
 // internal/cuda/standin (make standin), which reproduce the driver's and
 // NVRTC's semantics strictly on a machine without a GPU.
-
-// standinDir is the directory of the built stand-in libraries: $VGGO_STANDIN_DIR
-// (set by `make test`), else the repository's .cache/standin.
-func standinDir(t testing.TB) string {
-	t.Helper()
-	d := os.Getenv("VGGO_STANDIN_DIR")
-	if d == "" {
-		if abs, err := filepath.Abs("../../.cache/standin"); err == nil {
-			d = abs
-		}
-	}
-	for _, lib := range []string{"libcuda.so.1", "libnvrtc.so.13"} {
-		if _, err := os.Stat(filepath.Join(d, lib)); err != nil {
-			t.Skipf("the CPU stand-in is not built (%s missing): run `make standin`, or `make test`", filepath.Join(d, lib))
-		}
-	}
-	return d
-}
 
 // session is one retain of the stand-in's primary context, current on the
 // test's OS thread, with the given stand-in environment knobs. At the end it
@@ -63,7 +46,7 @@ type session struct {
 
 func newSession(t testing.TB, env map[string]string) *session {
 	t.Helper()
-	dir := standinDir(t)
+	dir := standintest.Dir(t)
 	tmp := t.TempDir()
 	s := &session{t: t, dir: dir, leaks: filepath.Join(tmp, "leaks.txt"), log: filepath.Join(tmp, "log.txt")}
 	t.Setenv("VGGO_STANDIN_LEAKS", s.leaks)
@@ -357,7 +340,7 @@ func TestStandinHelperProcess(t *testing.T) {
 	if scenario == "" {
 		t.Skip("helper for the stand-in tests that need a fresh process")
 	}
-	d, err := LoadDriver(WithLibraryPath(standinDir(t)), WithGetenv(noEnv))
+	d, err := LoadDriver(WithLibraryPath(standintest.Dir(t)), WithGetenv(noEnv))
 	require.NoError(t, err)
 	report := func(k string, v any) { fmt.Printf("RESULT %s=%v\n", k, v) }
 	code := func(err error) int {
@@ -399,7 +382,7 @@ func TestStandinHelperProcess(t *testing.T) {
 
 func helper(t *testing.T, scenario string, env ...string) map[string]string {
 	t.Helper()
-	standinDir(t)
+	standintest.Dir(t)
 	cmd := exec.Command(os.Args[0], "-test.run=^TestStandinHelperProcess$", "-test.v")
 	cmd.Env = append(append(os.Environ(), "VGGO_STANDIN_HELPER="+scenario), env...)
 	out, err := cmd.CombinedOutput()

@@ -77,3 +77,39 @@ func MainWithLeakCheck(m *testing.M) int {
 	}
 	return code
 }
+
+// Dir is the directory of the built stand-in libraries: $VGGO_STANDIN_DIR
+// (set by `make test`), else .cache/standin at the root of the module the
+// test runs in. It skips t, saying how to build them, when they are missing.
+func Dir(t testing.TB) string {
+	t.Helper()
+	d := os.Getenv("VGGO_STANDIN_DIR")
+	if d == "" {
+		d = filepath.Join(moduleRoot(), ".cache", "standin")
+	}
+	for _, lib := range []string{"libcuda.so.1", "libnvrtc.so.13"} {
+		if _, err := os.Stat(filepath.Join(d, lib)); err != nil {
+			t.Skipf("the CPU stand-in is not built (%s missing): run `make standin`, or `make test`", filepath.Join(d, lib))
+		}
+	}
+	return d
+}
+
+// moduleRoot is the nearest directory at or above the working directory
+// that holds a go.mod ("." when there is none).
+func moduleRoot() string {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "."
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "."
+		}
+		dir = parent
+	}
+}

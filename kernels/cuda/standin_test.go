@@ -4,8 +4,6 @@ package cuda
 
 import (
 	"math"
-	"os"
-	"path/filepath"
 	"regexp"
 	"runtime"
 	"testing"
@@ -16,28 +14,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	cu "github.com/vggo/vggo/internal/cuda"
+	"github.com/vggo/vggo/internal/standintest"
 )
 
 // The project's kernels compiled by the CPU stand-in NVRTC and run by the
 // stand-in driver (internal/cuda/standin, make standin) through the real
 // binding, with real blocks of threads: what the GPU would compute, checked
 // against plain Go.
-
-func standinDir(t *testing.T) string {
-	t.Helper()
-	d := os.Getenv("VGGO_STANDIN_DIR")
-	if d == "" {
-		if abs, err := filepath.Abs("../../.cache/standin"); err == nil {
-			d = abs
-		}
-	}
-	for _, lib := range []string{"libcuda.so.1", "libnvrtc.so.13"} {
-		if _, err := os.Stat(filepath.Join(d, lib)); err != nil {
-			t.Skipf("the CPU stand-in is not built (%s missing): run `make standin`, or `make test`", filepath.Join(d, lib))
-		}
-	}
-	return d
-}
 
 type standinKernels struct {
 	drv *cu.Driver
@@ -50,7 +33,7 @@ type standinKernels struct {
 
 func openStandinKernels(t *testing.T) *standinKernels {
 	t.Helper()
-	dir := standinDir(t)
+	dir := standintest.Dir(t)
 	noEnv := cu.WithGetenv(func(string) string { return "" })
 	runtime.LockOSThread()
 	t.Cleanup(runtime.UnlockOSThread)

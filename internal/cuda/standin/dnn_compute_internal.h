@@ -14,7 +14,7 @@
 //
 // Threads: the independent outputs (one (n, k) plane of y, one (n, c) plane of
 // dx, one (k, c) filter of dw) are split over up to min(hardware threads, 8)
-// std::threads (VGGO_STANDIN_THREADS overrides) when the work is large.
+// std::threads (VGGO_STANDIN_MATH_THREADS overrides) when the work is large.
 
 #ifndef VGGO_STANDIN_DNN_COMPUTE_INTERNAL_H
 #define VGGO_STANDIN_DNN_COMPUTE_INTERNAL_H
@@ -36,90 +36,15 @@
 #pragma GCC optimize("tree-loop-vectorize", "vect-cost-model=dynamic")
 #endif
 
+// Under the same options as the loops that call its roundings.
+#include "numeric.h"
+
 namespace dnn {
 
-inline int threadCount() {
-	static const int n = [] {
-		if (const char *e = std::getenv("VGGO_STANDIN_THREADS")) {
-			int v = std::atoi(e);
-			if (v >= 1) {
-				return std::min(v, 64);
-			}
-		}
-		unsigned hw = std::thread::hardware_concurrency();
-		return static_cast<int>(std::clamp(hw, 1u, 8u));
-	}();
-	return n;
-}
-
-// parallelFor runs body(lo, hi) over [0, n) in contiguous chunks on up to
-// threadCount() threads when n * costPerItem is large enough to pay for them.
-template <typename F>
-void parallelFor(int64_t n, double costPerItem, F body) {
-	int t = threadCount();
-	if (static_cast<double>(n) * costPerItem < 2e6) {
-		t = 1;
-	}
-	t = static_cast<int>(std::min<int64_t>(t, n));
-	if (t <= 1) {
-		if (n > 0) {
-			body(int64_t{0}, n);
-		}
-		return;
-	}
-	std::vector<std::thread> pool;
-	pool.reserve(t - 1);
-	int64_t chunk = (n + t - 1) / t;
-	for (int i = 1; i < t; i++) {
-		int64_t lo = i * chunk, hi = std::min(n, lo + chunk);
-		if (lo >= hi) {
-			break;
-		}
-		try {
-			pool.emplace_back([=] { body(lo, hi); });
-		} catch (...) {  // no thread to be had: run the chunk here
-			body(lo, hi);
-		}
-	}
-	body(0, std::min(n, chunk));
-	for (auto &th : pool) {
-		th.join();
-	}
-}
-
-// ---- element rounding of the math types ----
-
-// tf32: 10 explicit mantissa bits, round to nearest, ties to even; Inf and
-// NaN unchanged; the largest finite values may round up to Inf.
-inline float tf32(float f) {
-	uint32_t u;
-	std::memcpy(&u, &f, 4);
-	if ((u & 0x7f800000u) == 0x7f800000u) {
-		return f;
-	}
-	u += 0x0fffu + ((u >> 13) & 1u);
-	u &= 0xffffe000u;
-	std::memcpy(&f, &u, 4);
-	return f;
-}
-
-// fp16: IEEE half, ties to even. In the normal range the same 10-bit
-// rounding as TF32; from 65520 (halfway above 65504) Inf; below 2^-14 a
-// multiple of the subnormal quantum 2^-24.
-inline float fp16(float f) {
-	if (!std::isfinite(f)) {
-		return f;
-	}
-	float a = std::fabs(f);
-	if (a >= 65520.0f) {
-		return std::copysign(INFINITY, f);
-	}
-	if (a < 6.103515625e-05f) {
-		const float q = 5.9604644775390625e-08f;
-		return std::copysign(std::nearbyint(a / q) * q, f);
-	}
-	return tf32(f);
-}
+using vgsi_numeric::fp16;
+using vgsi_numeric::parallelFor;
+using vgsi_numeric::tf32;
+using vgsi_numeric::threadCount;
 
 enum Rounding { RoundNone = 0, RoundTF32 = 1, RoundFP16 = 2 };
 

@@ -964,7 +964,7 @@ void timeTraining(vgCudnnHandle h) {
 			sum = (sum ^ u) * 1099511628211ull;
 		}
 	}
-	std::printf("conv checksum %016llx (the same for any VGGO_STANDIN_THREADS)\n", (unsigned long long)sum);
+	std::printf("conv checksum %016llx (the same for any VGGO_STANDIN_MATH_THREADS)\n", (unsigned long long)sum);
 	auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
 	std::printf("conv 32x16x32x32 -> 16, 3x3 (%.0f MFLOP each): forward %.1f ms, backward data %.1f ms, backward filter %.1f ms\n",
 	            2.0 * s.N * s.K * s.C * 9 * s.P() * s.Q() / 1e6, ms(t0, t1), ms(t1, t2), ms(t2, t3));
