@@ -59,6 +59,7 @@
 #include <vector>
 
 #include "blas_api_internal.h"
+#include "device_range.h"
 #include "numeric.h"
 #include "standin.h"
 
@@ -182,19 +183,9 @@ bool lookup(const cublasContext *h, cublasContext *out) {
 	return true;
 }
 
-// checkRange asks libcuda whether [p, p+bytes) is device memory of the
-// current context; what names the argument in its last-error text.
+// checkRange checks a device-pointer argument (device_range.h).
 int checkRange(const char *call, const char *what, const void *p, size_t bytes) {
-	if (bytes == 0) {
-		return ST_SUCCESS;
-	}
-	char name[96];
-	std::snprintf(name, sizeof name, "%s %s", call, what);
-	if (int r = vgsi_check_device_range(static_cast<uint64_t>(reinterpret_cast<uintptr_t>(p)), bytes, name); r != 0) {
-		return fail(ST_INVALID_VALUE, call, "%s: %zu bytes at %p are not device memory of the current context (CUDA error %d: %s)",
-		            what, bytes, p, r, vgsi_last_error());
-	}
-	return ST_SUCCESS;
+	return vgsi_range::check(call, what, p, bytes, ST_INVALID_VALUE, fail);
 }
 
 using vgsi_numeric::fp16;

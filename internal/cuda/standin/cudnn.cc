@@ -64,6 +64,7 @@
 #include <utility>
 #include <vector>
 
+#include "device_range.h"
 #include "dnn_api_internal.h"
 #include "dnn_compute_internal.h"
 #include "standin.h"
@@ -364,17 +365,9 @@ int sameDims(const char *call, const char *a, const cudnnTensorStruct &x, const 
 	return S_OK;
 }
 
+// checkRange checks a device-pointer argument (device_range.h).
 int checkRange(const char *call, const char *what, const void *p, size_t bytes) {
-	if (bytes == 0) {
-		return S_OK;
-	}
-	char name[112];
-	std::snprintf(name, sizeof name, "%s %s", call, what);
-	if (int r = vgsi_check_device_range(static_cast<uint64_t>(reinterpret_cast<uintptr_t>(p)), bytes, name); r != 0) {
-		return fail(S_BAD_PARAM, call, "%s: %zu bytes at %p are not device memory of the current context (CUDA error %d: %s)",
-		            what, bytes, p, r, vgsi_last_error());
-	}
-	return S_OK;
+	return vgsi_range::check(call, what, p, bytes, S_BAD_PARAM, fail);
 }
 
 int needContext(const char *call) {
